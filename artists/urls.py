@@ -1,0 +1,10 @@
+from django.urls import path
+
+from artists import views
+
+app_name = "artists"
+
+urlpatterns = [
+    path("artists/", views.artist_index, name="index"),
+    path("artists/<str:slug>/", views.artist_detail, name="detail"),
+]

@@ -1,0 +1,52 @@
+"""Site-wide views: the home page and the probes load balancers use."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from articles.models import Article
+from discography.models import Release
+
+HOME_LATEST_COUNT = 12
+HOME_RELEASES_COUNT = 6
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    published = Article.objects.published().for_listing()
+    lead = published.filter(is_featured=True).first() or published.first()
+    latest = published.exclude(pk=lead.pk) if lead else published
+    latest = latest[:HOME_LATEST_COUNT]
+    releases = Release.objects.newest_first()[:HOME_RELEASES_COUNT]
+    return render(
+        request,
+        "newsroom/home.html",
+        {"lead": lead, "latest": latest, "releases": releases},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else on purpose."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        # Drop the broken connection so the next probe reconnects when the database
+        # is back, instead of reusing a dead socket.
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable"}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})

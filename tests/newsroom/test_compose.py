@@ -1,0 +1,48 @@
+"""No Docker engine runs here: the compose files are checked by reading them."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((ROOT / name).read_text())
+
+
+def test_compose_runs_web_db_and_redis_with_healthchecks():
+    compose = load("docker-compose.yml")
+    services = compose["services"]
+    assert {"web", "db", "redis"} <= set(services)
+
+    web = services["web"]
+    assert web["build"]
+    assert "8000:8000" in [str(port) for port in web["ports"]]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    command = (
+        " ".join(web["command"]) if isinstance(web["command"], list) else web["command"]
+    )
+    assert "migrate" in command and "gunicorn" in command
+    assert "newsroom.wsgi:application" in command
+    environment = web["environment"]
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    assert environment["REDIS_URL"].startswith("redis://redis:6379")
+    assert environment["SECRET_KEY"]
+    assert "healthcheck" in web
+
+    db = services["db"]
+    assert db["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    db_volume = db["volumes"][0].split(":")[0]
+    assert db_volume in compose["volumes"]
+
+    assert "redis-cli" in " ".join(services["redis"]["healthcheck"]["test"])
+
+
+def test_dockerfile_serves_the_wsgi_app_with_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "newsroom.wsgi:application" in dockerfile
