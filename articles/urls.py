@@ -1,9 +1,12 @@
 from django.urls import path
 
-from articles import views
+from articles.views import article, reactions
 
 app_name = "articles"
 
 urlpatterns = [
-    path("news/<str:slug>/", views.article_detail, name="detail"),
+    path("news/<str:slug>/", article.article_detail, name="detail"),
+    path(
+        "news/<str:slug>/reactions/", reactions.submit_reaction, name="submit_reaction"
+    ),
 ]

@@ -70,10 +70,11 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
-    "newsroom",
     "artists",
     "discography",
     "articles",
+    # Last, so that its post_migrate runs after every app's permissions exist.
+    "newsroom",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,8 @@
-"""Article models, split by concept; import them from here."""
+"""Article models, split by concept; import them from ``articles.models``.
 
-from articles.models.article import Article, ArticleQuerySet
+Each module lists what it exports in ``__all__``.
+"""
 
-__all__ = ["Article", "ArticleQuerySet"]
+from articles.models.article import *  # noqa: F403
+from articles.models.reactions import *  # noqa: F403
+from articles.models.social import *  # noqa: F403

@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+__all__ = ["Article", "ArticleQuerySet"]
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> Self:

@@ -1,0 +1,1 @@
+"""Admin for fan reactions and their moderation (filled by the reactions work)."""

@@ -1,0 +1,1 @@
+"""Admin for embedded social posts (filled by the embeds work)."""

@@ -1,0 +1,3 @@
+"""Readers' fan reactions (filled by the reactions work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Embedded social posts (filled by the embeds work)."""
+
+__all__: list[str] = []

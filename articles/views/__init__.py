@@ -1,0 +1,1 @@
+"""Public views of the articles app, one module per concept."""

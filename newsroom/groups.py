@@ -1,0 +1,90 @@
+"""Who may do what: the staff groups of CONTRACT and their permissions.
+
+The policy is written once, as glob patterns over ``app_label.codename``. A data
+migration creates the groups; after every ``migrate`` the permissions are synced to
+this policy again, so a model added later is covered without another migration.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+WRITERS = "Writers"
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+
+# pattern lists: (allowed, excluded). Object-level limits (a writer edits only their own
+# stories, never publishes) are enforced in the admin and the services, not here.
+GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
+    WRITERS: (
+        [
+            "articles.add_article",
+            "articles.change_article",
+            "articles.view_article",
+            "articles.view_section",
+            "articles.*_byline",
+            "articles.*_source",
+            "articles.view_socialpost",
+            "articles.add_socialpost",
+            "taggit.add_tag",
+            "taggit.view_tag",
+            "artists.view_*",
+            "discography.view_*",
+        ],
+        [],
+    ),
+    EDITORS: (
+        [
+            "articles.*",
+            "artists.*",
+            "discography.*",
+            "taggit.*",
+        ],
+        [
+            # Reactions are the moderators' room; editors may read them.
+            "articles.add_fanreaction",
+            "articles.change_fanreaction",
+            "articles.delete_fanreaction",
+            "articles.moderate_fanreaction",
+            "articles.*_bannedword",
+        ],
+    ),
+    MODERATORS: (
+        [
+            "articles.view_fanreaction",
+            "articles.change_fanreaction",
+            "articles.moderate_fanreaction",
+            "articles.*_bannedword",
+        ],
+        [],
+    ),
+}
+
+
+def permission_matches(group: str, app_label: str, codename: str) -> bool:
+    """True when the policy grants ``app_label.codename`` to ``group``."""
+    allowed, excluded = GROUP_PERMISSIONS[group]
+    name = f"{app_label}.{codename}"
+    return any(fnmatchcase(name, p) for p in allowed) and not any(
+        fnmatchcase(name, p) for p in excluded
+    )
+
+
+def sync_groups(apps=None) -> None:
+    """Create the groups and give each exactly the permissions of the policy."""
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(Permission.objects.select_related("content_type"))
+    for name in GROUP_PERMISSIONS:
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                permission
+                for permission in permissions
+                if permission_matches(
+                    name, permission.content_type.app_label, permission.codename
+                )
+            ]
+        )
