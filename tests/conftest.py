@@ -21,6 +21,8 @@ def pytest_configure(config):
         },
     }
     settings.MEDIA_ROOT = _media_root
+    # Query-count tests measure rendering; the page cache has tests of its own.
+    settings.PAGE_CACHE_ENABLED = False
     # Serve static files from the finders, as in development; no collectstatic needed.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True

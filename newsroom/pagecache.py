@@ -1,0 +1,224 @@
+"""Whole-page cache for anonymous readers, with exact invalidation.
+
+A story that goes viral must be served at close to the speed of a static file, so an
+anonymous GET is answered from the cache before sessions, authentication or any view
+runs. Correctness comes from a *content generation*: one counter in the shared cache
+(Redis when configured, so every process agrees) that is part of every page's key.
+Any change to published content bumps it, and the next request of every page, in every
+process, renders afresh. Scheduled stories appear on time without a cron job because a
+page is never kept past the moment the next scheduled story goes live.
+
+Readers with a session (staff, or anyone the site has given a session or a flash
+message) bypass the cache, as do responses that set a cookie or say they are private.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_CHANGE_KEY = "pagecache:next-change:{generation}"
+PAGE_KEY = "pagecache:page:{digest}"
+# Paths that are never cached: the staff site, probes, and files served elsewhere.
+EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
+# Apps whose rows appear on public pages: a change to any of them is a change to pages.
+CONTENT_APPS = frozenset({"articles", "artists", "discography", "taggit"})
+BYPASS_COOKIES = ("messages",)
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def is_enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_ENABLED", True)
+
+
+def current_generation() -> int:
+    """The content generation every page key includes; created on first use."""
+    generation = _cache().get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock, not 1: after a cache flush, keys can never collide
+        # with pages stored under an earlier counter.
+        generation = int(time.time() * 1000)
+        if not _cache().add(GENERATION_KEY, generation, timeout=None):
+            generation = _cache().get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation() -> None:
+    """Invalidate every cached page, in every process sharing the cache."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet: the next request starts a fresh one
+        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def _next_scheduled_change() -> datetime | None:
+    """When the next scheduled story goes live (None when nothing is scheduled)."""
+    from articles.models import Article
+
+    return (
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def seconds_to_keep(generation: int, now: datetime | None = None) -> int:
+    """How long a page rendered now may be served: never past the next go-live."""
+    longest = int(getattr(settings, "PAGE_CACHE_SECONDS", 600))
+    now = now or timezone.now()
+    cache = _cache()
+    key = NEXT_CHANGE_KEY.format(generation=generation)
+    next_change = cache.get(key)
+    if next_change is None:
+        next_change = _next_scheduled_change() or "none"
+        cache.set(key, next_change, timeout=longest)
+    if next_change == "none":
+        return longest
+    return max(0, min(longest, int((next_change - now).total_seconds())))
+
+
+def _page_key(request: HttpRequest) -> str:
+    raw = f"{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY.format(digest=hashlib.sha256(raw.encode()).hexdigest())
+
+
+def _request_is_cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(EXCLUDED_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        return False
+    return not any(name in cookies for name in BYPASS_COOKIES)
+
+
+def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _public_cache_control() -> str:
+    shared = int(getattr(settings, "PAGE_CACHE_SHARED_SECONDS", 60))
+    # Browsers revalidate every time (a cheap 304); a CDN may hold a page briefly.
+    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate=30"
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs from the shared cache; see the module docstring."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_enabled() or not _request_is_cacheable(request):
+            return self.get_response(request)
+
+        cache = _cache()
+        page_key = _page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, page_key])
+        except Exception:  # a cache outage must never take the site down
+            logger.warning("page cache unavailable; rendering", exc_info=True)
+            return self.get_response(request)
+
+        generation = found.get(GENERATION_KEY)
+        stored = found.get(page_key)
+        if stored is not None and generation is not None and stored[0] == generation:
+            return self._replay(request, stored)
+
+        generation = generation if generation is not None else current_generation()
+        response = self.get_response(request)
+        if _response_is_cacheable(request, response):
+            self._store(cache, page_key, generation, response)
+        return response
+
+    def _store(self, cache, page_key: str, generation: int, response: HttpResponse):
+        timeout = seconds_to_keep(generation)
+        body = response.content
+        etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date()
+        response["Cache-Control"] = _public_cache_control()
+        patch_vary_headers(response, ["Cookie"])
+        response["X-Page-Cache"] = "miss"
+        if timeout <= 0:
+            return
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name not in {"X-Page-Cache"}
+        ]
+        cache.set(page_key, (generation, response.status_code, headers, body), timeout)
+
+    def _replay(self, request: HttpRequest, stored) -> HttpResponse:
+        _, status, headers, body = stored
+        header_map = dict(headers)
+        etag = header_map.get("ETag")
+        if etag and etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+            for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+                if name in header_map:
+                    response[name] = header_map[name]
+        else:
+            response = HttpResponse(
+                body if request.method != "HEAD" else b"", status=status
+            )
+            for name, value in headers:
+                response[name] = value
+            if request.method == "HEAD":
+                response["Content-Length"] = str(len(body))
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+def _content_changed(sender, instance=None, **kwargs) -> None:
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    affects = getattr(instance, "affects_public_pages", None)
+    if callable(affects) and not affects():
+        return
+    try:
+        bump_generation()
+    except Exception:
+        logger.warning("could not invalidate the page cache", exc_info=True)
+
+
+def _m2m_changed(sender, instance=None, action="", **kwargs) -> None:
+    if action.startswith("post_"):
+        _content_changed(type(instance), instance=instance)
+
+
+def connect_invalidation() -> None:
+    """Bump the generation whenever content that readers see changes."""
+    post_save.connect(_content_changed, dispatch_uid="pagecache-save")
+    post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
