@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, build_opener
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "newsroom-embeds/1.0 (+oEmbed)"
 THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
+# Stills are copied only from YouTube's image host or the endpoint's own host, so a
+# tampered answer cannot make the server fetch from an arbitrary (internal) address.
+THUMBNAIL_HOST_SUFFIXES = (".ytimg.com",)
 CHUNK = 16 * 1024
 MAX_TEXT = 5000
 
@@ -49,6 +52,17 @@ class PostDetails:
     thumbnail_url: str = ""
 
 
+class _HttpOnlyRedirects(HTTPRedirectHandler):
+    """Follow a few redirects, and only to http(s) URLs."""
+
+    max_redirections = 3
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme not in {"http", "https"}:
+            raise OEmbedError("redirected to a non-http URL")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def read_capped(url: str, *, timeout: float, max_bytes: int, accept: str) -> bytes:
     """GET ``url`` within ``timeout`` seconds overall and at most ``max_bytes``."""
     if urlsplit(url).scheme not in {"http", "https"}:
@@ -56,7 +70,9 @@ def read_capped(url: str, *, timeout: float, max_bytes: int, accept: str) -> byt
     deadline = time.monotonic() + timeout
     request = Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
     try:
-        with build_opener().open(request, timeout=timeout) as response:
+        with build_opener(_HttpOnlyRedirects).open(
+            request, timeout=timeout
+        ) as response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise OEmbedError(f"response too large ({length} bytes)")
@@ -202,8 +218,9 @@ def fetch_post_details(post: SocialPost, *, overwrite: bool = False) -> bool:
             setattr(post, name, value)
             fields.append(name)
     if details.thumbnail_url and (overwrite or not post.thumbnail):
+        endpoint = settings.EMBEDS_OEMBED_ENDPOINTS.get(post.platform, "")
         try:
-            _store_thumbnail(post, details.thumbnail_url)
+            _store_thumbnail(post, details.thumbnail_url, endpoint=endpoint)
             fields.append("thumbnail")
         except OEmbedError as error:
             post.fetch_error = f"thumbnail: {error}"[:500]
@@ -211,10 +228,16 @@ def fetch_post_details(post: SocialPost, *, overwrite: bool = False) -> bool:
     return not post.fetch_error
 
 
-def _store_thumbnail(post: SocialPost, url: str) -> None:
+def _store_thumbnail(post: SocialPost, url: str, *, endpoint: str) -> None:
     """Copy a video still into our storage, so readers never load it from the network."""
     from PIL import Image, UnidentifiedImageError
     from PIL.Image import DecompressionBombError
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host != urlsplit(endpoint).hostname and not host.endswith(
+        THUMBNAIL_HOST_SUFFIXES
+    ):
+        raise OEmbedError(f"thumbnail host {host or '?'} is not allowed")
 
     raw = read_capped(
         url,

@@ -7,6 +7,8 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.embeds import (
     find_post_refs,
@@ -320,6 +322,9 @@ def test_story_page_queries_do_not_grow_with_the_number_of_posts(client):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count("data-embed-card") == 9
     assert len(large) == len(small)
+    # Every card of the story comes from one query, whatever else the page asks.
+    post_queries = [q for q in large.captured_queries if "socialpost" in q["sql"]]
+    assert len(post_queries) == 1
 
 
 # -- demo --------------------------------------------------------------------------
@@ -345,3 +350,35 @@ def test_demo_posts_are_idempotent_and_link_to_a_story_that_embeds_them():
 
 def test_post_ref_is_a_value():
     assert PostRef(Platform.X, "1", "u") == PostRef(Platform.X, "1", "u")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                '<a href="',
+                '">',
+                "</a>",
+                "<script>",
+                "<img src=x>",
+                " ",
+                "&nbsp;",
+                "<br>",
+                X_URL,
+                YT_URL,
+                "javascript:",
+                '"',
+                "onerror=",
+                "text",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_no_body_of_any_shape_gets_markup_through(pieces):
+    html = render_body_with_embeds("".join(pieces), [card_post(text="".join(pieces))])
+    assert "<script" not in html and "<img" not in html
+    assert 'href="javascript' not in html

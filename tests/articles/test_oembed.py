@@ -75,11 +75,12 @@ class OEmbedHandler(BaseHTTPRequestHandler):
             self.send(200, json.dumps(X_ANSWER).encode())
         elif route == "/youtube/oembed":
             host = f"http://{self.headers['Host']}"
+            thumb = query.get("thumb", ["/thumb.png"])[0]
             answer = {
                 "title": "IU 'Love wins all' MV",
                 "author_name": "IU",
                 "author_url": "https://www.youtube.com/@dlwlrma",
-                "thumbnail_url": f"{host}{query.get('thumb', ['/thumb.png'])[0]}",
+                "thumbnail_url": thumb if "://" in thumb else f"{host}{thumb}",
                 "html": '<iframe src="https://www.youtube.com/embed/JleoAppaxi0"></iframe>',
             }
             self.send(200, json.dumps(answer).encode())
@@ -98,6 +99,12 @@ class OEmbedHandler(BaseHTTPRequestHandler):
                 self.wfile.write(b" ")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif route in {"/redirect", "/redirect-ftp"}:
+            target = "ftp://127.0.0.1/oembed" if route.endswith("ftp") else "/x/oembed"
+            self.send_response(302)
+            self.send_header("Location", target + "?" + parts.query)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif route == "/error":
             self.send(500, b'{"error": "boom"}')
         elif route == "/malformed":
@@ -209,6 +216,20 @@ def test_a_refused_connection_is_a_network_error(settings, endpoints):
         request_details("x", X_URL)
 
 
+def test_a_redirect_to_http_is_followed(settings, endpoints, oembed_server):
+    settings.EMBEDS_OEMBED_ENDPOINTS = {**endpoints, "x": oembed_server + "/redirect"}
+    assert request_details("x", X_URL).author_name == "Lilac Notes"
+
+
+def test_a_redirect_to_another_scheme_is_refused(settings, endpoints, oembed_server):
+    settings.EMBEDS_OEMBED_ENDPOINTS = {
+        **endpoints,
+        "x": oembed_server + "/redirect-ftp",
+    }
+    with pytest.raises(OEmbedError, match="non-http"):
+        request_details("x", X_URL)
+
+
 def test_only_http_urls_are_fetched():
     with pytest.raises(OEmbedError, match="only http"):
         read_capped("file:///etc/passwd", timeout=1, max_bytes=10, accept="*/*")
@@ -274,6 +295,23 @@ def test_a_thumbnail_that_is_not_an_image_is_refused_but_the_details_are_kept(
     post.refresh_from_db()
     assert post.fetch_error == "thumbnail: the thumbnail is not an image"
     assert not post.thumbnail and post.author_name == "IU"
+
+
+@pytest.mark.django_db
+def test_a_thumbnail_from_an_unexpected_host_is_not_fetched(
+    endpoints, oembed_server, settings
+):
+    port = oembed_server.rsplit(":", 1)[1]
+    elsewhere = f"http://localhost:{port}/thumb.png"  # same server, other host name
+    settings.EMBEDS_OEMBED_ENDPOINTS = {
+        **endpoints,
+        "youtube": f"{oembed_server}/youtube/oembed?thumb={elsewhere}",
+    }
+    post = make_post(Platform.YOUTUBE, "JleoAppaxi0", YT_URL)
+    assert fetch_post_details(post) is False
+    post.refresh_from_db()
+    assert post.fetch_error == "thumbnail: thumbnail host localhost is not allowed"
+    assert not any(path.startswith("/thumb") for path in OEmbedHandler.requests)
 
 
 # -- on save ------------------------------------------------------------------------
