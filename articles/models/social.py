@@ -71,7 +71,8 @@ class SocialPost(models.Model):
     def __str__(self) -> str:
         who = f"@{self.author_handle}" if self.author_handle else self.author_name
         label = self.get_platform_display()
-        return f"{label} post {self.post_id}" + (f" by {who}" if who else "")
+        kind = "video" if self.is_video else "post"
+        return f"{label} {kind} {self.post_id}" + (f" by {who}" if who else "")
 
     def get_absolute_url(self) -> str:
         return self.url

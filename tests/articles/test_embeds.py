@@ -382,3 +382,18 @@ def test_no_body_of_any_shape_gets_markup_through(pieces):
     html = render_body_with_embeds("".join(pieces), [card_post(text="".join(pieces))])
     assert "<script" not in html and "<img" not in html
     assert 'href="javascript' not in html
+
+
+@pytest.mark.django_db
+def test_demo_posts_fill_records_a_story_created_first():
+    story = make_story("".join(f"<p>{url}</p>" for url in DEMO_POST_URLS))
+    load_demo_posts()
+    posts = {p.platform: p for p in story.social_posts.all()}
+    assert posts["youtube"].author_name == "IU" and posts["x"].text
+    assert SocialPost.objects.count() == 3
+
+
+def test_a_post_names_itself_for_the_admin():
+    assert str(card_post()) == "X post 1750091641508766131 by @lilac_notes_fan"
+    video = SocialPost(platform=Platform.YOUTUBE, post_id="JleoAppaxi0")
+    assert str(video) == "YouTube video JleoAppaxi0"
