@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from articles.embeds import fetch_new_posts
 from articles.models import SocialPost
 from articles.social_urls import PostRef, parse_post_url
 
@@ -128,6 +133,12 @@ class SocialPostAdmin(admin.ModelAdmin):
             ),
             ("History", {"fields": ["created_at", "updated_at"]}),
         ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and settings.EMBEDS_OEMBED_ENABLED:
+            # Like a post found in a story: details after commit, failures recorded.
+            transaction.on_commit(partial(fetch_new_posts, [obj.pk]), robust=True)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields

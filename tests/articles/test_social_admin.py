@@ -103,6 +103,24 @@ def test_editor_adds_a_post_by_pasting_any_shape_of_its_url(editor_client):
     assert post.posted_at.date() == datetime.date(2024, 1, 24)
 
 
+def test_a_post_added_by_hand_is_fetched_when_oembed_is_on(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMBEDS_OEMBED_ENABLED = True
+    settings.EMBEDS_OEMBED_ENDPOINTS = {
+        "x": "",
+        "youtube": "",
+        "tiktok": "",
+        "instagram": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        editor_client.post(f"{CHANGELIST}add/", {"pasted_url": X_URL})
+    assert len(callbacks) == 1
+    post = SocialPost.objects.get()
+    assert post.fetch_error == "no oEmbed endpoint configured for x"
+    assert post.fetched_at is not None
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [
