@@ -231,6 +231,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# ---- embeds (issue 5): oEmbed details for social posts pasted into stories ----
+# Off unless EMBEDS_OEMBED=1: the fetch runs after the story's save commits, with a
+# strict timeout and size cap, and a failure is only recorded on the post. An empty
+# endpoint turns one platform off (Instagram's needs a Meta app token in the URL).
+EMBEDS_OEMBED_ENABLED = env_bool("EMBEDS_OEMBED", False)
+EMBEDS_OEMBED_TIMEOUT = float(env("EMBEDS_OEMBED_TIMEOUT", "3"))
+EMBEDS_OEMBED_MAX_BYTES = env_int("EMBEDS_OEMBED_MAX_BYTES", 256 * 1024)
+EMBEDS_OEMBED_ENDPOINTS = {
+    "x": env("EMBEDS_OEMBED_X", "https://publish.twitter.com/oembed"),
+    "youtube": env("EMBEDS_OEMBED_YOUTUBE", "https://www.youtube.com/oembed"),
+    "tiktok": env("EMBEDS_OEMBED_TIKTOK", "https://www.tiktok.com/oembed"),
+    "instagram": env("EMBEDS_OEMBED_INSTAGRAM", ""),
+}
+# ---- end embeds ----
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
