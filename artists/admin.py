@@ -4,11 +4,15 @@ by autocomplete, edit aliases, links and line-ups on the artist's own page."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
+
+# Editors paste addresses without a scheme; assume HTTPS (Django 6's default).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 def thumbnail(image, alt: str, size: int = 48) -> str:
@@ -26,6 +30,7 @@ def thumbnail(image, alt: str, size: int = 48) -> str:
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["name", "native_name", "parent"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -41,6 +46,7 @@ class ArtistAliasInline(admin.TabularInline):
 
 
 class ArtistLinkInline(admin.TabularInline):
+    formfield_overrides = URL_FIELD_OVERRIDES
     model = ArtistLink
     extra = 0
     fields = ["kind", "url", "position"]

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from artists.admin import thumbnail
+from artists.admin import URL_FIELD_OVERRIDES, thumbnail
 from discography.models import (
     MusicVideo,
     Release,
@@ -118,6 +118,7 @@ class TrackFeatureInline(admin.TabularInline):
 
 
 class MusicVideoInline(admin.StackedInline):
+    formfield_overrides = URL_FIELD_OVERRIDES
     model = MusicVideo
     extra = 0
     autocomplete_fields = ["director_artist", "cast"]
@@ -142,6 +143,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(MusicVideo)
 class MusicVideoAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["__str__", "director", "released_on"]
     list_select_related = ["track"]
     search_fields = ["title", "track__title", "director", "cast__name"]
