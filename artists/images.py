@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 8000 x 5000: more than any page needs
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_STORED_EDGE = 2400  # pixels; what readers download is never larger than this
 
 
 def _rewind(file) -> None:
@@ -29,6 +30,10 @@ def _rewind(file) -> None:
 
 def validate_image(file) -> None:
     """Reject an upload that is not a real, reasonably sized JPEG, PNG or WebP image."""
+    if getattr(file, "_committed", False):
+        # Already stored (and checked when it was uploaded): editing other fields of
+        # the row must not re-read, or fail on, the stored file.
+        return
     size = getattr(file, "size", None)
     if size is not None and size > MAX_IMAGE_BYTES:
         raise ValidationError(
@@ -80,11 +85,15 @@ def validate_image(file) -> None:
 
 
 def reencode_without_metadata(file) -> tuple[bytes, str]:
-    """The image's pixels, upright, re-encoded in its own format with no metadata."""
+    """The image's pixels, upright and at most MAX_STORED_EDGE wide or tall,
+    re-encoded in its own format with no metadata (EXIF, XMP, text chunks)."""
     _rewind(file)
     with Image.open(file) as image:
         image_format = image.format if image.format in ALLOWED_FORMATS else "PNG"
         upright = ImageOps.exif_transpose(image)
+        if max(upright.size) > MAX_STORED_EDGE:
+            upright = upright.copy()
+            upright.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE))
         if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGB")
         clean = Image.new(upright.mode, upright.size)
@@ -110,3 +119,6 @@ def strip_metadata(field_file: FieldFile | None) -> None:
     data, _ = reencode_without_metadata(field_file.file)
     name = os.path.basename(field_file.name)
     field_file.save(name, ContentFile(data), save=False)
+    # ImageField keeps the in-memory content as the attribute after save(); point it
+    # at the stored name so width/height fields are read from the stored file.
+    setattr(field_file.instance, field_file.field.attname, field_file.name)

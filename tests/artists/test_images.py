@@ -7,6 +7,7 @@ from PIL import Image
 
 from artists import images
 from artists.images import reencode_without_metadata, validate_image
+from artists.models import Artist
 from tests.artists.factories import ArtistFactory
 from tests.artists.images import image_bytes, image_upload
 
@@ -75,3 +76,33 @@ def test_a_stored_photo_carries_no_exif_and_records_its_size():
     name = artist.photo.name
     artist.save()
     assert artist.photo.name == name
+
+
+def test_reencoding_scales_down_very_large_images(monkeypatch):
+    monkeypatch.setattr(images, "MAX_STORED_EDGE", 32)
+    data, _ = reencode_without_metadata(image_upload(size=(64, 48), image_format="PNG"))
+    with Image.open(io.BytesIO(data)) as clean:
+        assert clean.size == (32, 24)
+
+
+def test_reencoding_turns_a_photo_upright():
+    upload = image_upload(size=(60, 20))
+    with Image.open(upload) as original:
+        exif = original.getexif()
+        exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+        buffer = io.BytesIO()
+        original.save(buffer, format="JPEG", exif=exif.tobytes())
+    data, _ = reencode_without_metadata(io.BytesIO(buffer.getvalue()))
+    with Image.open(io.BytesIO(data)) as clean:
+        assert clean.size == (20, 60)
+        assert not clean.getexif()
+
+
+@pytest.mark.django_db
+def test_editing_an_artist_does_not_recheck_the_stored_photo(monkeypatch):
+    artist = ArtistFactory(photo=image_upload(), photo_alt="IU")
+    artist = Artist.objects.get(pk=artist.pk)
+    assert (artist.photo_width, artist.photo_height) == (64, 48)
+    # Limits tightened later do not block edits of rows with older photos.
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 1)
+    artist.full_clean()

@@ -20,9 +20,13 @@ def test_reader_follows_iu_profile_to_the_winning_tracklist(
     page.get_by_role("link", name="The Winning").first.click()
     expect(page).to_have_url(live_server.url + "/albums/the-winning/")
     tracks = page.locator("[data-tracklist] .track__title")
-    expect(tracks).to_have_text(["Shopper", "Holssi", "Love wins all", "Shh..", "Stan U"])
+    expect(tracks).to_have_text(
+        ["Shopper", "Holssi", "Love wins all", "Shh..", "Stan U"]
+    )
     expect(page.get_by_text("Title track")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "release-the-winning-1280.png", full_page=True)
+    page.screenshot(
+        path=screenshot_dir / "release-the-winning-1280.png", full_page=True
+    )
 
 
 def test_artist_pages_fit_a_phone_screen(live_server, browser, demo, screenshot_dir):
