@@ -80,6 +80,21 @@ class ArtistQuerySet(models.QuerySet):
         aliased = ArtistAlias.objects.filter(key=key).values("artist_id")
         return self.filter(Q(name_key=key) | Q(native_name_key=key) | Q(pk__in=aliased))
 
+    def named_like(self, text: str) -> Self:
+        """Artists with a name (stage, native or alias) containing ``text``.
+
+        The partial-match twin of ``matching_name`` for search boxes: "taehy" finds V.
+        """
+        key = name_key(text)
+        if not key:
+            return self.none()
+        aliased = ArtistAlias.objects.filter(key__contains=key).values("artist_id")
+        return self.filter(
+            Q(name_key__contains=key)
+            | Q(native_name_key__contains=key)
+            | Q(pk__in=aliased)
+        )
+
     def for_index(self) -> Self:
         """A–Z as readers scan it: by sort name, then display name."""
         return self.order_by("sort_name", "name", "pk")

@@ -150,3 +150,12 @@ def test_agency_cannot_be_its_own_ancestor():
 
 def test_agency_slug_is_made_from_its_name():
     assert Agency.objects.create(name="EDAM Entertainment").slug == "edam-entertainment"
+
+
+def test_named_like_matches_part_of_any_name():
+    v = ArtistFactory(name="V", native_name="뷔")
+    ArtistAliasFactory(artist=v, name="Kim Taehyung")
+    iu = ArtistFactory(name="IU", native_name="아이유")
+    assert list(Artist.objects.named_like("taehy")) == [v]
+    assert list(Artist.objects.named_like("아이")) == [iu]
+    assert not Artist.objects.named_like(" - ").exists()
