@@ -87,7 +87,10 @@ class ArtistAdmin(admin.ModelAdmin):
         "debuted_on",
     ]
     list_display_links = ["photo_thumbnail", "name"]
-    list_filter = ["kind", "agencies", "country"]
+    list_filter = ["kind", ("agencies", admin.RelatedOnlyFieldListFilter), "country"]
+    search_help_text = (
+        "Stage name, native name, alias (birth name, misspelling...) or slug."
+    )
     search_fields = [
         "name",
         "native_name",

@@ -4,10 +4,12 @@ featured artists on the track, and music videos with autocomplete pickers."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from artists.admin import URL_FIELD_OVERRIDES, thumbnail
+from discography.forms import RunningTimeField
 from discography.models import (
     MusicVideo,
     Release,
@@ -43,8 +45,14 @@ class ReleaseCreditInline(admin.TabularInline):
     verbose_name = "credited artist"
 
 
+RUNNING_TIME_OVERRIDES = {
+    models.DurationField: {"form_class": RunningTimeField},
+}
+
+
 class TrackInline(admin.TabularInline):
     model = Track
+    formfield_overrides = RUNNING_TIME_OVERRIDES
     extra = 0
     fields = [
         "disc",
@@ -82,6 +90,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         "credits__artist__aliases__name",
         "tracks__title",
     ]
+    search_help_text = "Title, artist (any name or alias) or track title."
     date_hierarchy = "released_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["label"]
@@ -126,6 +135,7 @@ class MusicVideoInline(admin.StackedInline):
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
+    formfield_overrides = RUNNING_TIME_OVERRIDES
     list_display = [
         "title",
         "release",

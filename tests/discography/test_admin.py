@@ -49,7 +49,7 @@ def test_adding_a_release_with_its_tracklist(admin_client):
     iu = ArtistFactory(name="IU")
     response = admin_client.post(
         "/admin/discography/release/add/",
-        release_form(iu, [track(1, "Shopper"), track(2, "Holssi", "3:15")]),
+        release_form(iu, [track(1, "Shopper"), track(2, "Holssi", "195")]),
     )
     assert response.status_code == 302, response.context["errors"]
     release = Release.objects.get()
@@ -139,3 +139,20 @@ def test_track_page_edits_features_and_videos(admin_client):
 def test_discography_admin_pages_load(admin_client, url):
     TrackFactory()
     assert admin_client.get(url).status_code == 200
+
+
+def test_running_times_are_shown_and_read_as_minutes_and_seconds(admin_client):
+    from discography.forms import RunningTimeField
+
+    field = RunningTimeField(required=False)
+    assert field.prepare_value(datetime.timedelta(seconds=271)) == "4:31"
+    assert field.clean("4:31") == datetime.timedelta(minutes=4, seconds=31)
+    assert field.clean("271") == datetime.timedelta(seconds=271)
+    assert field.clean("1:02:05") == datetime.timedelta(hours=1, minutes=2, seconds=5)
+    with pytest.raises(Exception, match="minutes:seconds"):
+        field.clean("four minutes")
+    song = TrackFactory(duration=datetime.timedelta(seconds=271))
+    html = admin_client.get(
+        f"/admin/discography/release/{song.release.pk}/change/"
+    ).content.decode()
+    assert 'value="4:31"' in html
