@@ -179,3 +179,28 @@ def test_agency_changelist_and_search(admin_client):
     AgencyFactory(name="ADOR", parent=hybe)
     response = admin_client.get("/admin/artists/agency/", {"q": "하이브"})
     assert list(response.context["cl"].result_list) == [hybe]
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/artists/artist/", "/admin/discography/release/"]
+)
+def test_changelist_query_count_does_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries, url
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.discography.factories import ReleaseFactory
+
+    def add_rows(count):
+        for _ in range(count):
+            artist = ArtistFactory(agencies=[AgencyFactory()])
+            ReleaseFactory(artists=[artist, ArtistFactory()], label=AgencyFactory())
+
+    add_rows(2)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    add_rows(15)
+    with django_assert_max_num_queries(len(few)):
+        admin_client.get(url)

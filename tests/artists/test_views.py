@@ -219,3 +219,11 @@ def test_profile_query_count_is_the_same_for_small_and_large_artists(
             response = client.get(artist.get_absolute_url())
         assert response.status_code == 200
     assert len(response.context["groups"]) == 1
+
+
+def test_a_unicode_slug_is_a_working_address(client):
+    artist = ArtistFactory(name="아이유", slug="아이유")
+    assert artist.get_absolute_url() == "/artists/%EC%95%84%EC%9D%B4%EC%9C%A0/"
+    response = client.get(artist.get_absolute_url())
+    assert response.status_code == 200
+    assert "아이유" in response.content.decode()
