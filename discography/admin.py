@@ -36,6 +36,30 @@ class ReleaseYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Positions far above any real tracklist, used only inside one save.
+PARKING_POSITION = 30000
+
+
+def park_moved_tracks(formset) -> None:
+    """Move re-numbered or deleted tracks out of the way before the formset saves.
+
+    Rows are saved one at a time, so swapping two positions would trip the unique
+    (release, disc, position) constraint halfway through; the formset has already
+    checked that the final numbering is free of duplicates.
+    """
+    moving = [
+        form.instance.pk
+        for form in formset.initial_forms
+        if form.instance.pk
+        and (
+            formset._should_delete_form(form)
+            or {"disc", "position"} & set(form.changed_data)
+        )
+    ]
+    for offset, pk in enumerate(moving):
+        Track.objects.filter(pk=pk).update(position=PARKING_POSITION + offset)
+
+
 class ReleaseCreditInline(admin.TabularInline):
     model = ReleaseCredit
     extra = 0
@@ -104,6 +128,11 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
         return super().get_queryset(request).for_listing()
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Track:
+            park_moved_tracks(formset)
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description="cover")
     def cover_thumbnail(self, release: Release) -> str:

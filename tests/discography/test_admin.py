@@ -156,3 +156,56 @@ def test_running_times_are_shown_and_read_as_minutes_and_seconds(admin_client):
         f"/admin/discography/release/{song.release.pk}/change/"
     ).content.decode()
     assert 'value="4:31"' in html
+
+
+def test_swapping_two_track_positions_in_the_admin(admin_client):
+    iu = ArtistFactory(name="IU")
+    release = ReleaseFactory(title="The Winning", artists=[iu])
+    first = TrackFactory(release=release, position=1, title="Shopper")
+    second = TrackFactory(release=release, position=2, title="Holssi")
+    gone = TrackFactory(release=release, position=3, title="Demo")
+    credit = release.credits.get()
+    data = {
+        "title": "The Winning",
+        "slug": release.slug,
+        "kind": "ep",
+        "released_on": "2024-02-20",
+        **inline(
+            "credits",
+            [
+                {
+                    "id": credit.pk,
+                    "release": release.pk,
+                    "artist": iu.pk,
+                    "position": "0",
+                    "join_phrase": "",
+                    "credited_as": "",
+                }
+            ],
+            initial=1,
+        ),
+        **inline(
+            "tracks",
+            [
+                {"id": first.pk, "release": release.pk, **track(3, "Shopper")},
+                {"id": second.pk, "release": release.pk, **track(1, "Holssi")},
+                {
+                    "id": gone.pk,
+                    "release": release.pk,
+                    **track(2, "Demo"),
+                    "DELETE": "on",
+                },
+                {**track(2, "Love wins all")},
+            ],
+            initial=3,
+        ),
+    }
+    response = admin_client.post(
+        f"/admin/discography/release/{release.pk}/change/", data
+    )
+    assert response.status_code == 302, response.context["errors"]
+    assert [t.title for t in release.tracks.order_by("position")] == [
+        "Holssi",
+        "Love wins all",
+        "Shopper",
+    ]
