@@ -15,6 +15,16 @@ from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
+class SortableInlineMixin:
+    """Tabular inline whose rows editors drag to renumber their position field."""
+
+    classes = ["sortable-inline"]
+
+    class Media:
+        js = ["artists/admin/sortable_inline.js"]
+        css = {"all": ["artists/admin/sortable_inline.css"]}
+
+
 def thumbnail(image, alt: str, size: int = 48) -> str:
     """A small preview for changelists and forms; a dash when there is no image."""
     if not image:
@@ -45,7 +55,7 @@ class ArtistAliasInline(admin.TabularInline):
     fields = ["name", "kind"]
 
 
-class ArtistLinkInline(admin.TabularInline):
+class ArtistLinkInline(SortableInlineMixin, admin.TabularInline):
     formfield_overrides = URL_FIELD_OVERRIDES
     model = ArtistLink
     extra = 0

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from artists.admin import URL_FIELD_OVERRIDES, thumbnail
+from artists.admin import URL_FIELD_OVERRIDES, SortableInlineMixin, thumbnail
 from discography.forms import RunningTimeField
 from discography.models import (
     MusicVideo,
@@ -60,7 +60,7 @@ def park_moved_tracks(formset) -> None:
         Track.objects.filter(pk=pk).update(position=PARKING_POSITION + offset)
 
 
-class ReleaseCreditInline(admin.TabularInline):
+class ReleaseCreditInline(SortableInlineMixin, admin.TabularInline):
     model = ReleaseCredit
     extra = 0
     min_num = 1
@@ -74,7 +74,7 @@ RUNNING_TIME_OVERRIDES = {
 }
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(SortableInlineMixin, admin.TabularInline):
     model = Track
     formfield_overrides = RUNNING_TIME_OVERRIDES
     extra = 0
@@ -147,7 +147,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         return release.artist_credit or "—"
 
 
-class TrackFeatureInline(admin.TabularInline):
+class TrackFeatureInline(SortableInlineMixin, admin.TabularInline):
     model = TrackFeature
     extra = 0
     autocomplete_fields = ["artist"]
