@@ -1,23 +1,205 @@
-"""Demo artists from shared/domain.md, written in our own words."""
+"""Demo artists and agencies from shared/domain.md, written in our own words.
 
-from artists.models import Artist
+Everything is keyed by slug (artists, agencies) or by natural keys (aliases, links,
+memberships), so running ``load_demo`` again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
+
+Alias = ArtistAlias.Kind
+
+AGENCIES = [
+    # (slug, name, native name, parent slug)
+    ("hybe", "HYBE", "하이브", None),
+    ("bighit-music", "BIGHIT MUSIC", "빅히트 뮤직", "hybe"),
+    ("ador", "ADOR", "어도어", "hybe"),
+    ("edam-entertainment", "EDAM Entertainment", "이담엔터테인먼트", None),
+]
 
 ARTISTS = [
-    {"slug": "iu", "name": "IU", "kind": Artist.Kind.PERSON},
-    {"slug": "v", "name": "V", "kind": Artist.Kind.PERSON},
-    {"slug": "bts", "name": "BTS", "kind": Artist.Kind.GROUP},
-    {"slug": "newjeans", "name": "NewJeans", "kind": Artist.Kind.GROUP},
-    {"slug": "hyein", "name": "Hyein", "kind": Artist.Kind.PERSON},
-    {"slug": "dpr-ian", "name": "DPR IAN", "kind": Artist.Kind.PERSON},
+    {
+        "slug": "iu",
+        "name": "IU",
+        "native_name": "아이유",
+        "kind": Artist.Kind.PERSON,
+        "disambiguation": "South Korean singer-songwriter and actress",
+        "began_on": datetime.date(1993, 5, 16),
+        "debuted_on": datetime.date(2008, 9, 18),
+        "country": "South Korea",
+        "bio": (
+            "<p>IU is the stage name of Lee Ji-eun, a singer, songwriter and actress "
+            "from Seoul who first released music as a teenager in 2008. She writes "
+            "many of her own lyrics; her records include <em>Palette</em>, "
+            "<em>LILAC</em> (2021) and the mini album <em>The Winning</em> (2024).</p>"
+        ),
+        "agencies": ["edam-entertainment"],
+        "aliases": [
+            ("Lee Ji-eun", Alias.BIRTH_NAME),
+            ("이지은", Alias.BIRTH_NAME),
+            ("Lee Jieun", Alias.ROMANISATION),
+            ("Yi Ji-eun", Alias.ROMANISATION),
+            ("the Holssi singer", Alias.EPITHET),
+            ("the LILAC singer", Alias.EPITHET),
+            ("Nation's little sister", Alias.EPITHET),
+        ],
+        "links": [
+            (ArtistLink.Kind.YOUTUBE, "https://www.youtube.com/@dlwlrma"),
+        ],
+    },
+    {
+        "slug": "v",
+        "name": "V",
+        "native_name": "뷔",
+        "kind": Artist.Kind.PERSON,
+        "disambiguation": "member of BTS",
+        "began_on": datetime.date(1995, 12, 30),
+        "debuted_on": datetime.date(2013, 6, 13),
+        "country": "South Korea",
+        "bio": (
+            "<p>V, born Kim Taehyung, sings with BTS and has also released solo "
+            "music. Outside the group he has appeared in television dramas and in "
+            "other artists' music videos, among them IU's <em>Love wins all</em>.</p>"
+        ),
+        "agencies": ["bighit-music"],
+        "aliases": [
+            ("Kim Taehyung", Alias.BIRTH_NAME),
+            ("김태형", Alias.BIRTH_NAME),
+            ("Taehyung", Alias.NICKNAME),
+            ("Kim Tae-hyung", Alias.ROMANISATION),
+            ("Taheyung", Alias.MISSPELLING),
+            ("Kim Taeheyung", Alias.MISSPELLING),
+        ],
+        "links": [],
+    },
+    {
+        "slug": "bts",
+        "name": "BTS",
+        "native_name": "방탄소년단",
+        "kind": Artist.Kind.GROUP,
+        "disambiguation": "South Korean boy group",
+        "debuted_on": datetime.date(2013, 6, 13),
+        "country": "South Korea",
+        "bio": (
+            "<p>BTS is a seven-member boy group from Seoul that debuted in June 2013 "
+            "and went on to become one of the most widely followed acts worldwide.</p>"
+        ),
+        "agencies": ["bighit-music"],
+        "aliases": [
+            ("Bangtan Sonyeondan", Alias.ROMANISATION),
+            ("Bangtan Boys", Alias.NICKNAME),
+            ("Beyond The Scene", Alias.NICKNAME),
+        ],
+        "links": [
+            (ArtistLink.Kind.WEBSITE, "https://ibighit.com/bts/"),
+        ],
+    },
+    {
+        "slug": "newjeans",
+        "name": "NewJeans",
+        "native_name": "뉴진스",
+        "kind": Artist.Kind.GROUP,
+        "disambiguation": "South Korean girl group",
+        "debuted_on": datetime.date(2022, 7, 22),
+        "country": "South Korea",
+        "bio": (
+            "<p>NewJeans is a five-member girl group that made its debut in July 2022 "
+            "under ADOR, one of the labels of HYBE.</p>"
+        ),
+        "agencies": ["ador"],
+        "aliases": [("New Jeans", Alias.MISSPELLING)],
+        "links": [],
+    },
+    {
+        "slug": "hyein",
+        "name": "Hyein",
+        "native_name": "혜인",
+        "kind": Artist.Kind.PERSON,
+        "disambiguation": "member of NewJeans",
+        "began_on": datetime.date(2008, 4, 21),
+        "debuted_on": datetime.date(2022, 7, 22),
+        "country": "South Korea",
+        "bio": (
+            "<p>Hyein is the youngest member of NewJeans. She features on "
+            "<em>Shh..</em> from IU's mini album <em>The Winning</em>.</p>"
+        ),
+        "agencies": ["ador"],
+        "aliases": [
+            ("Lee Hye-in", Alias.BIRTH_NAME),
+            ("이혜인", Alias.BIRTH_NAME),
+            ("HYEIN", Alias.NICKNAME),
+        ],
+        "links": [],
+    },
+    {
+        "slug": "dpr-ian",
+        "name": "DPR IAN",
+        "native_name": "",
+        "kind": Artist.Kind.PERSON,
+        "disambiguation": "singer, songwriter and director",
+        "country": "",
+        "bio": (
+            "<p>DPR IAN is a singer and songwriter who also directs music videos, "
+            "working with the creative collective DPR.</p>"
+        ),
+        "agencies": [],
+        "aliases": [
+            ("Christian Yu", Alias.BIRTH_NAME),
+            ("Ian", Alias.NICKNAME),
+        ],
+        "links": [],
+    },
+]
+
+MEMBERSHIPS = [
+    # (member slug, group slug, role, began_on)
+    ("v", "bts", "vocalist", datetime.date(2013, 6, 13)),
+    ("hyein", "newjeans", "vocalist", datetime.date(2022, 7, 22)),
 ]
 
 
 def load() -> str:
-    """Create or update the demo artists by slug, so a second run changes nothing."""
+    """Create or update the demo agencies and artists, so a second run changes nothing."""
+    agencies: dict[str, Agency] = {}
+    for slug, name, native_name, parent in AGENCIES:
+        agencies[slug], _ = Agency.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "native_name": native_name,
+                "parent": agencies.get(parent) if parent else None,
+            },
+        )
     created = 0
+    artists: dict[str, Artist] = {}
     for data in ARTISTS:
-        _, was_created = Artist.objects.update_or_create(
-            slug=data["slug"], defaults={k: v for k, v in data.items() if k != "slug"}
+        fields = {
+            key: value
+            for key, value in data.items()
+            if key not in {"slug", "agencies", "aliases", "links"}
+        }
+        artist, was_created = Artist.objects.update_or_create(
+            slug=data["slug"], defaults=fields
         )
         created += was_created
-    return f"{len(ARTISTS)} artists ({created} new)"
+        artists[artist.slug] = artist
+        artist.agencies.set([agencies[slug] for slug in data["agencies"]])
+        for name, kind in data["aliases"]:
+            ArtistAlias.objects.update_or_create(
+                artist=artist, name=name, defaults={"kind": kind}
+            )
+        for position, (kind, url) in enumerate(data["links"]):
+            ArtistLink.objects.update_or_create(
+                artist=artist, url=url, defaults={"kind": kind, "position": position}
+            )
+    for member, group, role, began_on in MEMBERSHIPS:
+        Membership.objects.update_or_create(
+            member=artists[member],
+            group=artists[group],
+            began_on=began_on,
+            defaults={"role": role},
+        )
+    return f"{len(ARTISTS)} artists ({created} new), {len(AGENCIES)} agencies"

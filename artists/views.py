@@ -1,17 +1,67 @@
+"""Reader pages for artists: the A–Z index and a profile for each artist."""
+
+from __future__ import annotations
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from artists.models import Artist
+from artists.filters import LETTERS, ArtistFilter
+from artists.jsonld import artist_jsonld
+from artists.models import Artist, ArtistAlias, Membership
+
+ARTISTS_PER_PAGE = 48
 
 
+@require_GET
 def artist_index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Artist.objects.order_by("name"), 60).get_page(
+    artist_filter = ArtistFilter(request.GET, queryset=Artist.objects.for_index())
+    page = Paginator(artist_filter.qs, ARTISTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "artists/artist_list.html", {"page_obj": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    letter_query = query.copy()
+    letter_query.pop("letter", None)
+    return render(
+        request,
+        "artists/artist_list.html",
+        {
+            "filter": artist_filter,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "letter_query": letter_query.urlencode(),
+            "letters": LETTERS,
+            "current_letter": request.GET.get("letter", ""),
+            "is_filtered": any(query.get(k) for k in ("kind", "agency", "letter")),
+        },
+    )
 
 
+@require_GET
 def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    artist = get_object_or_404(Artist, slug=slug)
-    return render(request, "artists/artist_detail.html", {"artist": artist})
+    artist = get_object_or_404(Artist.objects.for_profile(), slug=slug)
+    memberships = list(Membership.objects.involving(artist))
+    members = [m for m in memberships if m.group_id == artist.pk]
+    groups = [m for m in memberships if m.member_id == artist.pk]
+    return render(
+        request,
+        "artists/artist_detail.html",
+        {
+            "artist": artist,
+            "current_members": [m for m in members if m.is_current],
+            "former_members": [m for m in members if not m.is_current],
+            "groups": groups,
+            # Shown as "also known as": public aliases other than birth names.
+            "other_names": [
+                alias
+                for alias in artist.aliases.all()
+                if alias.is_public and alias.kind != ArtistAlias.Kind.BIRTH_NAME
+            ],
+            "jsonld": artist_jsonld(
+                artist, members=members, groups=groups, request=request
+            ),
+            "latest_news": [],  # wired by the articles integration
+        },
+    )

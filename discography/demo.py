@@ -1,24 +1,85 @@
-"""Demo release from shared/domain.md: IU's mini album The Winning."""
+"""Demo release from shared/domain.md: IU's mini album The Winning, with its video.
+
+Keyed by slug and by (release, disc, position), so running it twice duplicates nothing.
+"""
+
+from __future__ import annotations
 
 import datetime
 
-from discography.models import Release, Track
+from artists.models import Agency, Artist
+from discography.models import MusicVideo, Release, ReleaseCredit, Track, TrackFeature
 
-TRACKS = ["Shopper", "Holssi", "Love wins all", "Shh..", "Stan U"]
+LOVE_WINS_ALL_ON = datetime.date(2024, 1, 24)
+
+# (title, running time in seconds, title track?, pre-released on, featured slugs)
+# Running times are rounded demo values, not checked against a catalogue.
+TRACKS = [
+    ("Shopper", 185, False, None, []),
+    ("Holssi", 195, False, None, []),
+    ("Love wins all", 271, True, LOVE_WINS_ALL_ON, []),
+    ("Shh..", 232, False, None, ["hyein"]),
+    ("Stan U", 206, False, None, ["dpr-ian"]),
+]
+
+DESCRIPTION = (
+    "<p>IU's mini album gathers five songs about winning on one's own terms, "
+    "from the playful <em>Shopper</em> to the closing <em>Stan U</em>. The ballad "
+    "<em>Love wins all</em> came out a month ahead as the lead single.</p>"
+)
 
 
 def load() -> str:
-    """Create or update The Winning and its five tracks by slug and position."""
+    """Create or update The Winning, its credits, tracks and music video."""
+    artists = {
+        a.slug: a
+        for a in Artist.objects.filter(slug__in=["iu", "v", "hyein", "dpr-ian"])
+    }
     release, _ = Release.objects.update_or_create(
         slug="the-winning",
         defaults={
             "title": "The Winning",
             "kind": Release.Kind.EP,
             "released_on": datetime.date(2024, 2, 20),
+            "label": Agency.objects.filter(slug="edam-entertainment").first(),
+            "description": DESCRIPTION,
         },
     )
-    for position, title in enumerate(TRACKS, start=1):
-        Track.objects.update_or_create(
-            release=release, disc=1, position=position, defaults={"title": title}
+    ReleaseCredit.objects.update_or_create(
+        release=release, artist=artists["iu"], defaults={"position": 0}
+    )
+    tracks: dict[str, Track] = {}
+    for position, (title, seconds, is_title, pre_released_on, features) in enumerate(
+        TRACKS, start=1
+    ):
+        track, _ = Track.objects.update_or_create(
+            release=release,
+            disc=1,
+            position=position,
+            defaults={
+                "title": title,
+                "duration": datetime.timedelta(seconds=seconds),
+                "is_title_track": is_title,
+                "pre_released_on": pre_released_on,
+            },
         )
-    return f"1 release with {len(TRACKS)} tracks"
+        tracks[title] = track
+        for order, slug in enumerate(features):
+            TrackFeature.objects.update_or_create(
+                track=track,
+                artist=artists[slug],
+                defaults={
+                    "position": order,
+                    "join_phrase": "feat." if order == 0 else "&",
+                },
+            )
+    video, _ = MusicVideo.objects.update_or_create(
+        track=tracks["Love wins all"],
+        video_url="https://www.youtube.com/watch?v=JleoAppaxi0",
+        defaults={
+            "director": "Um Tae-hwa",
+            "released_on": LOVE_WINS_ALL_ON,
+        },
+    )
+    video.cast.set([artists["iu"], artists["v"]])
+    return f"1 release with {len(TRACKS)} tracks and 1 music video"

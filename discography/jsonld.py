@@ -1,0 +1,62 @@
+"""schema.org JSON-LD for release pages: a MusicAlbum with its MusicRecordings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from discography.models import Release
+from discography.templatetags.discography_tags import iso_duration
+
+RELEASE_TYPES = {
+    Release.Kind.ALBUM: "https://schema.org/AlbumRelease",
+    Release.Kind.EP: "https://schema.org/EPRelease",
+    Release.Kind.SINGLE: "https://schema.org/SingleRelease",
+    Release.Kind.OST: "https://schema.org/AlbumRelease",
+    Release.Kind.COMPILATION: "https://schema.org/AlbumRelease",
+}
+
+
+def _artist(artist, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "@type": "MusicGroup" if artist.is_group else "Person",
+        "name": artist.name,
+        "url": request.build_absolute_uri(artist.get_absolute_url()),
+    }
+
+
+def release_jsonld(release: Release, *, request: HttpRequest) -> dict[str, Any]:
+    """The release as schema.org data (uses the prefetched credits and tracks)."""
+    url = request.build_absolute_uri(release.get_absolute_url())
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MusicAlbum",
+        "name": release.title,
+        "url": url,
+        "albumReleaseType": RELEASE_TYPES[Release.Kind(release.kind)],
+        "byArtist": [_artist(c.artist, request) for c in release.credits.all()],
+    }
+    if release.released_on:
+        data["datePublished"] = release.released_on.isoformat()
+    if release.label:
+        data["recordLabel"] = {"@type": "Organization", "name": release.label.name}
+    if release.cover:
+        data["image"] = request.build_absolute_uri(release.cover.url)
+    tracks = list(release.tracks.all())
+    data["numTracks"] = len(tracks)
+    data["track"] = []
+    for number, track in enumerate(tracks, start=1):
+        recording: dict[str, Any] = {
+            "@type": "MusicRecording",
+            "name": track.title,
+            "position": number,
+            "url": f"{url}#track-{track.disc}-{track.position}",
+        }
+        if track.duration:
+            recording["duration"] = iso_duration(track.duration)
+        features = [_artist(f.artist, request) for f in track.features.all()]
+        if features:
+            recording["byArtist"] = data["byArtist"] + features
+        data["track"].append(recording)
+    return data
