@@ -25,10 +25,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from newsroom.groups import EDITORS
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-EDITORS_GROUP = "Editors"
 TOKEN_HELP = "Six digits from your authenticator app."
 
 
@@ -43,7 +44,7 @@ def must_enrol(user: AbstractBaseUser) -> bool:
     """An Editor without a device while the site requires two factors for Editors."""
     if not (settings.REQUIRE_2FA_FOR_EDITORS and user.is_authenticated):
         return False
-    if not user.groups.filter(name=EDITORS_GROUP).exists():
+    if not user.groups.filter(name=EDITORS).exists():
         return False
     return not has_confirmed_device(user)
 

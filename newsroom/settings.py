@@ -274,6 +274,10 @@ PERMISSIONS_POLICY = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
 
+# The only login is the admin's; a refused or missing ``next=`` lands on its index.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Staff login: django-axes locks out a username+address after repeated failures.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
