@@ -96,7 +96,7 @@ def create_backup(
                 env,
             )
         else:
-            _sqlite_copy(Path(db["NAME"]), partial / SQLITE_COPY)
+            _sqlite_copy(db["NAME"], partial / SQLITE_COPY)
         media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(partial / MEDIA_ARCHIVE, "w:gz") as archive:
             if media_root.is_dir():
@@ -144,7 +144,7 @@ def restore_backup(
             env,
         )
     else:
-        _sqlite_copy(source / SQLITE_COPY, Path(db["NAME"]))
+        _sqlite_copy(source / SQLITE_COPY, db["NAME"])
     media_root = Path(media_root or settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(source / MEDIA_ARCHIVE, "r:gz") as archive:
@@ -164,12 +164,17 @@ def latest_backup(root: Path | None = None) -> Path:
     return candidates[-1]
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _sqlite_copy(source: Path | str, target: Path | str) -> None:
     """Copy a live SQLite database page by page, consistent even while in use."""
-    if not source.is_file():
+    source_is_uri = str(source).startswith("file:")
+    if not source_is_uri and not Path(source).is_file():
         raise BackupError(f"no SQLite database at {source}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    if not str(target).startswith("file:"):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(source), uri=source_is_uri)
+    dst = sqlite3.connect(str(target), uri=str(target).startswith("file:"))
+    try:
         src.backup(dst)
-    src.close()
-    dst.close()
+    finally:
+        src.close()
+        dst.close()
