@@ -35,8 +35,8 @@ def permissions_policy_header(policy: dict[str, list[str]]) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy and Cross-Origin-Resource-Policy, and a nonce for the
-    admin's import map.
+    """Permissions-Policy and Cross-Origin-Resource-Policy, and the admin's CSP
+    additions (ADMIN_CSP_UPDATE; a nonce for its import map).
 
     Django 5.2's admin renders form media without a CSP nonce, so the inline
     ``<script type="importmap">`` that django-prose-editor needs would be blocked.
@@ -61,7 +61,18 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
             if request.path_info.startswith("/admin/"):
                 self._nonce_admin_importmap(request, response)
+                self._update_admin_csp(response)
         return response
+
+    @staticmethod
+    def _update_admin_csp(response: HttpResponse) -> None:
+        additions = getattr(settings, "ADMIN_CSP_UPDATE", {})
+        if not additions:
+            return
+        update = dict(getattr(response, "_csp_update", None) or {})
+        for directive, sources in additions.items():
+            update[directive] = [*update.get(directive, []), *sources]
+        response._csp_update = update
 
     @staticmethod
     def _nonce_admin_importmap(request: HttpRequest, response: HttpResponse) -> None:

@@ -249,6 +249,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The admin's additions: the one <style> element the rich-text editor (Tiptap, bundled
+# in django-prose-editor 0.28) injects, allowed by its hash rather than 'unsafe-inline'.
+# tests/browser/test_admin_csp.py names the new hash if an upgrade changes it.
+ADMIN_CSP_UPDATE = {
+    "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+}
+
 # Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): no powerful
 # feature for anyone, except what the YouTube player needs inside its frame.
 PERMISSIONS_POLICY = {

@@ -127,3 +127,12 @@ def test_admin_import_map_gets_the_response_nonce_but_body_content_does_not(rf):
 
     public = CSPMiddleware(SecurityHeadersMiddleware(view))(rf.get("/news/x/"))
     assert b"nonce" not in public.content
+
+
+def test_only_the_admin_allows_the_editor_style_hash(client):
+    from django.conf import settings
+
+    (editor_hash,) = settings.ADMIN_CSP_UPDATE["style-src"]
+    admin_csp = directives(client.get("/admin/login/"))
+    assert admin_csp["style-src"] == ["'self'", editor_hash]
+    assert directives(client.get("/"))["style-src"] == ["'self'"]
