@@ -35,9 +35,14 @@ TOKEN_HELP = "Six digits from your authenticator app."
 
 def has_confirmed_device(user: AbstractBaseUser) -> bool:
     """Whether the user has finished setting up two-factor login."""
-    from django_otp import user_has_device
+    if not user.is_authenticated:
+        return False
+    # Asked several times per admin request; the user object lives for one request.
+    if not hasattr(user, "_newsroom_has_device"):
+        from django_otp import user_has_device
 
-    return user.is_authenticated and user_has_device(user, confirmed=True)
+        user._newsroom_has_device = user_has_device(user, confirmed=True)
+    return user._newsroom_has_device
 
 
 def must_enrol(user: AbstractBaseUser) -> bool:

@@ -74,6 +74,17 @@ def test_a_lockout_does_not_touch_other_addresses(client, staff):
     assert response.status_code == 302
 
 
+def test_a_lockout_does_not_touch_colleagues_at_the_same_address(
+    client, staff, django_user_model
+):
+    # Behind the newsroom's proxy every colleague shares one address.
+    django_user_model.objects.create_user("seo-yeon", password=PASSWORD, is_staff=True)
+    for _ in range(5):
+        log_in(client, password="wrong")
+    assert log_in(client).status_code == 429
+    assert log_in(client, username="seo-yeon").status_code == 302
+
+
 def test_a_successful_login_resets_the_count(client, staff):
     for _ in range(4):
         log_in(client, password="wrong")
