@@ -5,6 +5,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.views import serve as staticfiles_serve
 from django.test import override_settings
 from django.urls import re_path
 from django.views.static import serve
@@ -78,6 +79,8 @@ def test_the_login_page_does_not_echo_a_hostile_next_unescaped(client):
 
 urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # What runserver's static handler does with DEBUG on (without WhiteNoise).
+    re_path(r"^dev-static/(?P<path>.*)$", staticfiles_serve),
 ]
 
 TRAVERSALS = [
@@ -152,3 +155,31 @@ def test_production_does_not_route_media_through_django(client, tmp_path):
     assert not settings.DEBUG
     assert client.get("/media/../newsroom/settings.py").status_code == 404
     assert Path(settings.MEDIA_ROOT).is_absolute()
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=True)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dev-static/../newsroom/settings.py",
+        "/dev-static/..%2fnewsroom/settings.py",
+        "/dev-static/%2e%2e/%2e%2e/newsroom/settings.py",
+        "/dev-static//etc/passwd",
+        "/dev-static/css/../../newsroom/settings.py",
+    ],
+)
+def test_debug_static_serving_never_escapes_the_static_folders(client, url):
+    response = client.get(url)
+    assert response.status_code in {400, 404}  # 400: Django's SuspiciousFileOperation
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    # Text only the real settings module contains (the DEBUG error page names
+    # SECRET_KEY itself, masked).
+    assert b"dj_database_url.parse" not in body and b"root:x:" not in body
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=True)
+def test_debug_static_serving_still_serves_the_stylesheet(client):
+    response = client.get("/dev-static/css/site.css")
+    assert response.status_code == 200
