@@ -201,9 +201,12 @@ class NewsroomAdminSite(AdminSite):
         from django_otp import login as otp_login
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "Authenticator app"}
-        )
+        # Reuse the pending device, so reloading the page keeps the same QR code.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, confirmed=False, name="Authenticator app"
+            )
         form = TokenForm(request.POST or None, device=device)
         if request.method == "POST" and form.is_valid():
             device.confirmed = True

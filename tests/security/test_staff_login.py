@@ -176,6 +176,9 @@ def test_an_editor_enrols_and_is_then_let_in(client, staff):
     assert 'src="data:image/svg+xml;base64,' in page
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
 
+    assert client.get("/admin/two-factor/").status_code == 200  # a reload
+    assert TOTPDevice.objects.filter(user=staff).count() == 1  # same pending device
+
     response = client.post("/admin/two-factor/", {"otp_token": "12"})
     assert response.status_code == 200
     assert "That code does not match" in response.content.decode()
