@@ -225,3 +225,21 @@ def test_the_setup_page_is_for_staff_only(client, django_user_model):
     assert not TOTPDevice.objects.exists()
     client.logout()
     assert client.get("/admin/two-factor/").status_code == 302
+
+
+# Passwords
+
+
+@pytest.mark.parametrize("weak", ["password", "12345678", "min-ji2024", "short"])
+def test_weak_staff_passwords_are_refused(staff, weak):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(weak, user=staff)
+
+
+def test_a_long_passphrase_in_hangul_is_accepted(staff):
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password("아이유의 봄날 노래는 길다 2024", user=staff)
