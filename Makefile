@@ -6,7 +6,7 @@ PORT ?= 8000
 CONSTRAINTS := constraints.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint format migrate demo collectstatic lock clean
+.PHONY: help install install-dev run test lint format migrate demo collectstatic lock clean backup restore
 
 help: ## List the targets
 	@echo "newsroom — make targets:"
@@ -54,6 +54,12 @@ lock: $(BIN)/python ## Refresh constraints.txt from a fresh resolve of pyproject
 	var/lockenv/bin/pip install --quiet -e ".[dev]"
 	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^newsroom' > $(CONSTRAINTS)
 	rm -rf var/lockenv
+
+backup: install var ## Back up the database and media to var/backups/<timestamp>/
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup
+
+restore: install ## Restore var/backups/<timestamp>/ (BACKUP=path; default: the newest)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP)
 
 clean: ## Remove the virtualenv and local data under var/
 	rm -rf $(VENV) var

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,7 +58,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with our staff login (lockout, optional two-factor): security block.
+    "newsroom.adminconfig.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +73,9 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "artists",
     "discography",
     "articles",
@@ -86,10 +92,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside CSP so that its nonce reaches the admin's import map; adds the headers
+    # Django has no setting for (Permissions-Policy, CORP).
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    # Last before the view: turns "database unreachable" into a friendly 503.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # django-axes wants to be last: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -106,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -192,6 +207,10 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 
+# ---------------------------------------------------------------------------
+# Security: headers, cookies, staff login (owned by the security work, issue 10).
+# ---------------------------------------------------------------------------
+
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
@@ -204,7 +223,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Only staff have sessions: they end with the browser, and after 12 hours at most.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -214,19 +235,23 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content-Security-Policy (django-csp): nothing from other hosts, no inline script.
+# Content-Security-Policy (django-csp 4): nothing from other hosts, no inline script
+# except tags carrying the per-response nonce ({{ CSP_NONCE }} in templates); the only
+# frame is the YouTube player an embed swaps in on click.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "default-src": ["'none'"],
+        "script-src": ["'self'", CSP_NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["https://www.youtube-nocookie.com"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
-        "base-uri": ["'self'"],
+        "base-uri": ["'none'"],
         "object-src": ["'none'"],
     }
 }
@@ -245,6 +270,74 @@ EMBEDS_OEMBED_ENDPOINTS = {
     "instagram": env("EMBEDS_OEMBED_INSTAGRAM", ""),
 }
 # ---- end embeds ----
+# The admin's additions: the one <style> element the rich-text editor (Tiptap, bundled
+# in django-prose-editor 0.28) injects, allowed by its hash rather than 'unsafe-inline'.
+# tests/browser/test_admin_csp.py names the new hash if an upgrade changes it.
+ADMIN_CSP_UPDATE = {
+    "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+}
+
+# Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): no powerful
+# feature for anyone, except what the YouTube player needs inside its frame.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["https://www.youtube-nocookie.com"],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["https://www.youtube-nocookie.com"],
+    "fullscreen": ["self", "https://www.youtube-nocookie.com"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["https://www.youtube-nocookie.com"],
+    "publickey-credentials-get": [],
+    "usb": [],
+}
+
+# Redis, when configured, through a wrapper that falls back to an in-process cache
+# while Redis is unreachable (newsroom/cache.py), so the site keeps answering.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
+
+# The only login is the admin's; a refused or missing ``next=`` lands on its index.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Staff login: django-axes locks out a username+address after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# By username and address together: a stranger cannot lock an editor out, and behind
+# a proxy (all staff seemingly at one address) one typo-prone colleague cannot lock
+# out the whole newsroom.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The shared cache when there is one (every worker sees the same count); the
+# database otherwise, because a per-process cache would multiply the limit.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+# The client address: REMOTE_ADDR unless the number of trusted proxies is given,
+# since X-Forwarded-For from anyone else is forged at will.
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor login (django-otp, TOTP): optional for staff; Editors must enrol when
+# REQUIRE_2FA_FOR_EDITORS is on.
+REQUIRE_2FA_FOR_EDITORS = env_bool("REQUIRE_2FA_FOR_EDITORS", False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,112 @@
+"""A Redis cache that keeps the site answering while Redis is away.
+
+Django's ``RedisCache`` raises on every call when Redis is unreachable, which would
+turn each page view into a 500. ``ResilientRedisCache`` catches Redis errors, logs
+them (once per outage), and serves the call from an in-process ``LocMemCache``
+instead. After a failure it leaves Redis alone for ``RETRY_AFTER`` seconds, so an
+outage costs one connect timeout per process and pause, not one per call.
+
+What this means for the parts built on the cache while Redis is down:
+- page and fragment caching continue per process (each worker warms its own);
+- rate limits (``cache.add``/``cache.incr``) keep counting, per process: a client
+  may get up to one allowance per worker instead of one in total, never unlimited;
+- django-axes' login lockout (the cache handler) likewise counts per process.
+When Redis answers again, calls go back to it; the local copies are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("newsroom.cache")
+
+RETRY_AFTER = 5.0
+
+
+class ResilientRedisCache(RedisCache):
+    """RedisCache whose calls fall back to a local cache while Redis is unreachable."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._fallback = LocMemCache(
+            f"newsroom-redis-fallback-{id(self)}",
+            {
+                "TIMEOUT": params.get("TIMEOUT", 300),
+                "KEY_PREFIX": params.get("KEY_PREFIX", ""),
+                "VERSION": params.get("VERSION", 1),
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            },
+        )
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._is_down = False
+
+    @property
+    def is_degraded(self) -> bool:
+        """True while calls are answered by the local fallback."""
+        return self._is_down
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if self._is_down and time.monotonic() < self._down_until:
+            return getattr(self._fallback, name)(*args, **kwargs)
+        method: Callable[..., Any] = getattr(super(), name)
+        try:
+            result = method(*args, **kwargs)
+        except RedisError as error:
+            with self._lock:
+                if not self._is_down:
+                    logger.warning(
+                        "Redis unreachable (%s); using the in-process cache", error
+                    )
+                self._is_down = True
+                self._down_until = time.monotonic() + RETRY_AFTER
+            return getattr(self._fallback, name)(*args, **kwargs)
+        if self._is_down:
+            with self._lock:
+                if self._is_down:
+                    logger.warning("Redis is back; the shared cache is in use again")
+                    self._is_down = False
+                    self._fallback.clear()
+        return result
+
+    def add(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("add", *args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("get", *args, **kwargs)
+
+    def set(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("set", *args, **kwargs)
+
+    def touch(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("touch", *args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("delete", *args, **kwargs)
+
+    def get_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("get_many", *args, **kwargs)
+
+    def has_key(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("has_key", *args, **kwargs)
+
+    def incr(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("incr", *args, **kwargs)
+
+    def set_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("set_many", *args, **kwargs)
+
+    def delete_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("delete_many", *args, **kwargs)
+
+    def clear(self, *args: Any, **kwargs: Any) -> Any:
+        self._fallback.clear()
+        return self._call("clear", *args, **kwargs)

@@ -1,0 +1,235 @@
+"""The staff site's front door: optional TOTP two-factor login, required for Editors
+when ``REQUIRE_2FA_FOR_EDITORS`` is on, and self-service enrolment.
+
+``newsroom.adminconfig.NewsroomAdminConfig`` makes ``NewsroomAdminSite`` Django's
+default admin site, so every ``@admin.register`` and ``admin.site`` keeps working
+unchanged at ``/admin/``. django-axes (settings) counts failed passwords on the same
+login form.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.sites import AdminSite
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from newsroom.groups import EDITORS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+TOKEN_HELP = "Six digits from your authenticator app."
+
+
+def has_confirmed_device(user: AbstractBaseUser) -> bool:
+    """Whether the user has finished setting up two-factor login."""
+    if not user.is_authenticated:
+        return False
+    # Asked several times per admin request; the user object lives for one request.
+    if not hasattr(user, "_newsroom_has_device"):
+        from django_otp import user_has_device
+
+        user._newsroom_has_device = user_has_device(user, confirmed=True)
+    return user._newsroom_has_device
+
+
+def must_enrol(user: AbstractBaseUser) -> bool:
+    """An Editor without a device while the site requires two factors for Editors."""
+    if not (settings.REQUIRE_2FA_FOR_EDITORS and user.is_authenticated):
+        return False
+    if not user.groups.filter(name=EDITORS).exists():
+        return False
+    return not has_confirmed_device(user)
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin login; asks for the two-factor code when the account has a device."""
+
+    otp_token = forms.CharField(
+        label="Two-factor code",
+        required=False,
+        max_length=12,
+        help_text="Only if you have set up two-factor login. " + TOKEN_HELP,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "token_required": (
+            "This account uses two-factor login: enter the code from your "
+            "authenticator app as well."
+        ),
+        "invalid_token": (
+            "That two-factor code is not right, or it has expired. Wait for a new "
+            "code and try again."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is None or not has_confirmed_device(user):
+            return cleaned
+        from django_otp import match_token
+
+        token = "".join(cleaned.get("otp_token", "").split())
+        if not token:
+            raise forms.ValidationError(
+                self.error_messages["token_required"], code="token_required"
+            )
+        device = match_token(user, token)
+        if device is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_token"], code="invalid_token"
+            )
+        # django_otp's user_logged_in handler stores the device in the session.
+        user.otp_device = device
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    """The first code from a newly added authenticator app, proving it works."""
+
+    otp_token = forms.CharField(
+        label="Code from your app",
+        max_length=12,
+        help_text=TOKEN_HELP,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, device: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_otp_token(self) -> str:
+        token = "".join(self.cleaned_data["otp_token"].split())
+        if not token.isdigit() or not self.device.verify_token(token):
+            raise forms.ValidationError(
+                "That code does not match. Check the time on your phone, wait for a "
+                "new code and try again.",
+                code="invalid_token",
+            )
+        return token
+
+
+class NewsroomAdminSite(AdminSite):
+    """The admin, where a staff account with a device must have used it to log in."""
+
+    site_header = "Newsroom administration"
+    site_title = "Newsroom admin"
+    index_title = "Newsroom"
+    login_form = StaffLoginForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        return user.is_verified() or not has_confirmed_device(user)
+
+    def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            is_logout = request.path == reverse("admin:logout", current_app=self.name)
+            user = request.user
+            if user.is_active and user.is_staff and not is_logout and must_enrol(user):
+                return render(
+                    request,
+                    "admin/two_factor_required.html",
+                    {**self.each_context(request), "title": "Two-factor login needed"},
+                    status=403,
+                )
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "two-factor/",
+                self.two_factor_setup,
+                name="two_factor_setup",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
+    def two_factor_setup(self, request: HttpRequest) -> HttpResponse:
+        """Self-service TOTP enrolment: scan, type the first code, done."""
+        user = request.user
+        login_url = reverse("admin:login", current_app=self.name)
+        if not (user.is_active and user.is_staff):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), login_url)
+        context = {**self.each_context(request), "title": "Two-factor login"}
+        if has_confirmed_device(user):
+            if not user.is_verified():
+                # A device exists: only someone who has used it may see this page.
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path(), login_url)
+            return render(request, "admin/two_factor_setup.html", context)
+
+        from django_otp import login as otp_login
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # Reuse the pending device, so reloading the page keeps the same QR code.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, confirmed=False, name="Authenticator app"
+            )
+        form = TokenForm(request.POST or None, device=device)
+        if request.method == "POST" and form.is_valid():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+        context.update(
+            {
+                "form": form,
+                "qr_code": qr_code_data_uri(device.config_url),
+                "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+                "issuer": settings.OTP_TOTP_ISSUER,
+            }
+        )
+        return render(request, "admin/two_factor_setup.html", context)
+
+
+def qr_code_data_uri(text: str) -> str:
+    """An SVG QR code as a data: URI, so nothing is fetched from elsewhere."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage)
+    svg = image.to_string(encoding="unicode")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
