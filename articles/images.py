@@ -84,7 +84,9 @@ def check_image(file) -> CheckedImage:
 
 
 def validate_hero_image(file) -> None:
-    """Model-field validator: the same checks on every path into the database."""
+    """Model-field validator: the same checks on every new file, whatever the path."""
+    if getattr(file, "_committed", False):
+        return  # already stored (and checked when it came in)
     check_image(file)
 
 
