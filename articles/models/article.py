@@ -318,6 +318,11 @@ class Article(models.Model):
         )
 
     @property
+    def last_noted_at(self):
+        """When the latest correction or update was added (uses the prefetch)."""
+        return max((c.noted_at for c in self.corrections.all()), default=None)
+
+    @property
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
