@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -159,13 +160,9 @@ class ArticleAdmin(VersionAdmin):
         (
             "Related",
             {
-                "fields": [
-                    "suggestions",
-                    "artists",
-                    "releases",
-                    "tracks",
-                    "related_articles",
-                ]
+                "fields": ["artists", "releases", "tracks", "related_articles"],
+                "description": "Artists, releases and tracks the text mentions are "
+                "suggested at the top of the page; link them all with one click.",
             },
         ),
     ]
@@ -213,7 +210,7 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="")
     def thumbnail(self, obj: Article) -> str:
         if not obj.hero_thumbnail_url:
-            return format_html('<span class="desk-thumb desk-thumb--empty"></span>')
+            return mark_safe('<span class="desk-thumb desk-thumb--empty"></span>')
         return format_html(
             '<img class="desk-thumb" src="{}" alt="" width="64" height="40" '
             'loading="lazy">',

@@ -248,8 +248,7 @@ class Article(models.Model):
             self.slug = self._unique_slug()
         update_fields = kwargs.get("update_fields")
         if self.pk:
-            self._remember_old_slug()
-            self.version = models.F("version") + 1
+            self._before_update()
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
         if self.hero_image and (update_fields is None or "hero_image" in update_fields):
@@ -257,16 +256,23 @@ class Article(models.Model):
         elif not self.hero_image:
             self.hero_renditions = []
         super().save(*args, **kwargs)
-        self.refresh_from_db(fields=["version"])
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def _remember_old_slug(self) -> None:
-        old = Article.objects.filter(pk=self.pk).values_list("slug", "status").first()
-        if old is None:
+    def _before_update(self) -> None:
+        """Count the save and keep a published story's old slug as a redirect."""
+        stored = (
+            Article.objects.filter(pk=self.pk)
+            .values_list("slug", "status", "version")
+            .first()
+        )
+        if stored is None:
             return
-        old_slug, old_status = old
+        old_slug, old_status, old_version = stored
+        # Callers that compare versions (the edit form, the services) hold a row
+        # lock while saving, so this read-and-increment cannot interleave.
+        self.version = old_version + 1
         if old_slug != self.slug:
             ArticleSlugHistory.objects.filter(
                 slug=self.slug, article_id=self.pk
