@@ -67,7 +67,12 @@ def check_image(file) -> CheckedImage:
             image.load()  # verify() skips the pixel data; decoding proves it is whole
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            "The image has far too many pixels to be processed safely.",
+            code="too_many_pixels",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(
             "This file is not an image we can read (or it is damaged).",
             code="invalid_image",

@@ -295,6 +295,10 @@ class Article(models.Model):
         return slug
 
     def _refresh_renditions(self) -> None:
+        if not self.hero_image._committed:
+            # Store the original now (as FileField.pre_save would), so renditions
+            # are keyed by the final stored name.
+            self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
         name = self.hero_image.name
         if self.hero_renditions and self.hero_renditions[0].get("source") == name:
             return
