@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -434,6 +435,12 @@ class ArticleAdmin(VersionAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script; the CSP allows it by nonce.
+        nonce = getattr(request, "csp_nonce", "")
+        context["media"] = JsMedia.from_media(context["media"], nonce=str(nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
