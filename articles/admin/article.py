@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -79,6 +80,7 @@ class SourceInline(admin.TabularInline):
     model = Source
     extra = 0
     fields = ["name", "url", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CorrectionInline(admin.StackedInline):
@@ -131,6 +133,8 @@ class StatusListFilter(admin.SimpleListFilter):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    # Deleted stories are not recovered from the changelist (restores are audited).
+    change_list_template = "admin/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "thumbnail",
@@ -151,6 +155,10 @@ class ArticleAdmin(VersionAdmin):
     inlines = [BylineInline, SourceInline, CorrectionInline]
     actions = ["publish_selected", "archive_selected", "link_suggestions"]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin-desk.css"]}
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "version_token"]}),
         ("Place", {"fields": ["section", "tags", "is_featured"]}),
