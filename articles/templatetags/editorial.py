@@ -19,7 +19,7 @@ def editors_desk(context) -> dict:
     """Stories in review, due in the next 24 hours, and the user's sent-back drafts."""
     user = context["request"].user
     if not user.has_perm("articles.view_article"):
-        return {}
+        return {"can_view_articles": False}  # moderators: only the reactions panel
     now = timezone.now()
     base = Article.objects.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author"))
@@ -39,4 +39,5 @@ def editors_desk(context) -> dict:
         "due": list(due[:DESK_LIMIT]),
         "sent_back": list(sent_back[:DESK_LIMIT]),
         "can_publish": user.has_perm("articles.publish_article"),
+        "can_view_articles": True,
     }

@@ -252,3 +252,12 @@ def test_writer_sees_stories_sent_back_on_the_desk(client, alice, erin):
     client.force_login(alice)
     html = client.get(reverse("admin:index")).content.decode()
     assert "Sent back to you" in html and "Fix me" in html
+
+
+def test_moderators_see_the_reactions_panel_but_no_stories(client):
+    from tests.articles.factories import UserFactory
+
+    ArticleFactory(headline="Waiting for review", in_review=True)
+    client.force_login(UserFactory(group="Moderators"))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Fan reactions" in html and "Waiting for review" not in html
