@@ -88,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "hero_alt", "Describe the image for readers who cannot see it."
             )
-        if self.instance.pk and "version_token" in self.data:
+        if self.instance.pk:
             self._refuse_stale_save(cleaned.get("version_token"))
         return cleaned
 

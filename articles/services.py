@@ -153,8 +153,8 @@ def publish_article(
 def approve_and_publish(
     *, article: Article, by: User, at: datetime.datetime | None = None, note: str = ""
 ) -> Article:
-    """An editor approves a story in review: published now or at ``at``."""
-    if article.status != Status.REVIEW and not by.has_perm(PUBLISH_PERMISSION):
+    """An editor approves a story in review: published now or scheduled for ``at``."""
+    if not by.has_perm(REVIEW_PERMISSION):
         raise PermissionDenied("Only editors can publish or schedule stories.")
     return publish_article(article=article, by=by, at=at, note=note)
 

@@ -63,7 +63,11 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = slugify(self.display_name, allow_unicode=True)[:120] or "author"
+            base = slugify(self.display_name, allow_unicode=True)[:110] or "author"
+            slug, n = base, 2
+            while Author.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

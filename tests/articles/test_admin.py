@@ -261,3 +261,14 @@ def test_moderators_see_the_reactions_panel_but_no_stories(client):
     client.force_login(UserFactory(group="Moderators"))
     html = client.get(reverse("admin:index")).content.decode()
     assert "Fan reactions" in html and "Waiting for review" not in html
+
+
+def test_a_post_without_the_version_token_is_refused(client, alice):
+    story = ArticleFactory(created_by=alice, headline="Kept")
+    client.force_login(alice)
+    data = form_data(story, headline="Overwrite")
+    del data["version_token"]
+    response = client.post(change_url(story), data)
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert story.headline == "Kept"

@@ -90,3 +90,12 @@ def test_changing_a_draft_slug_keeps_no_history():
 def test_reading_time_is_at_least_a_minute():
     assert ArticleFactory(body="<p>short</p>").reading_minutes == 1
     assert ArticleFactory(body="<p>" + "word " * 700 + "</p>").reading_minutes == 4
+
+
+def test_two_guest_authors_with_one_name_get_distinct_profile_slugs():
+    from articles.models import Author
+
+    first = Author.objects.create(display_name="김민지")
+    second = Author.objects.create(display_name="김민지")
+    assert (first.slug, second.slug) == ("김민지", "김민지-2")
+    assert first.is_guest
