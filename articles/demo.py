@@ -72,7 +72,7 @@ class DemoStory:
     releases: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=lambda: ["Mina Seo"])
     is_featured: bool = False
-    state: str = "published"  # "published", "review" or "scheduled"
+    state: str = "published"  # "published", "review" or "scheduled" (from now)
     sources: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -270,7 +270,25 @@ STORIES = [
         artists=["iu", "v"],
         state="review",
     ),
+    DemoStory(
+        slug="the-winning-one-month-on",
+        headline="'The Winning', one month on",
+        dek="How IU's mini album has settled in since February.",
+        body=p(
+            "A month after release, the five songs of The Winning have each found "
+            "their own listeners.",
+            "We look at which tracks fans return to most.",
+        ),
+        section="features",
+        published_on=None,
+        tags=["IU", "The Winning"],
+        artists=["iu"],
+        releases=["the-winning"],
+        authors=["Daniel Okafor"],
+        state="scheduled",
+    ),
 ]
+SCHEDULE_AHEAD = datetime.timedelta(hours=6)
 
 
 def _desk_user():
@@ -341,6 +359,10 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
         services.publish_article(article=article, by=desk, at=story.published_on)
     elif story.state == "review" and article.status == Article.Status.DRAFT:
         services.submit_for_review(article=article, by=desk)
+    elif story.state == "scheduled" and article.status == Article.Status.DRAFT:
+        # Scheduled once, relative to the first load, so the desk shows it as due.
+        when = timezone.now() + SCHEDULE_AHEAD
+        services.publish_article(article=article, by=desk, at=when)
     return article
 
 

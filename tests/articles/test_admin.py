@@ -272,3 +272,14 @@ def test_a_post_without_the_version_token_is_refused(client, alice):
     assert response.status_code == 200
     story.refresh_from_db()
     assert story.headline == "Kept"
+
+
+def test_desk_due_list_covers_only_the_next_day(client, erin):
+    ArticleFactory(
+        headline="Next week",
+        status=Status.PUBLISHED,
+        published_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    client.force_login(erin)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Next week" not in html and "Nothing scheduled for the next day" in html

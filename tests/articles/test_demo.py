@@ -33,3 +33,8 @@ def test_demo_twice_adds_no_transitions():
     steps = Transition.objects.count()
     call_command("load_demo", verbosity=0)
     assert Transition.objects.count() == steps
+
+
+def test_demo_schedules_one_story_for_the_desk():
+    call_command("load_demo", verbosity=0)
+    assert Article.objects.scheduled().count() == 1

@@ -99,3 +99,11 @@ def test_two_guest_authors_with_one_name_get_distinct_profile_slugs():
     second = Author.objects.create(display_name="김민지")
     assert (first.slug, second.slug) == ("김민지", "김민지-2")
     assert first.is_guest
+
+
+def test_the_desk_starts_with_the_usual_sections():
+    from articles.models import Section
+
+    assert {"news", "features", "interviews", "reviews"} <= set(
+        Section.objects.values_list("slug", flat=True)
+    )
