@@ -1,35 +1,392 @@
-"""Demo stories, written anew from the public facts in shared/domain.md."""
+"""Demo stories, written anew from the public facts in shared/domain.md.
+
+Idempotent: stories are matched by slug, and the workflow only runs for a story that
+is not yet where the demo wants it, so a second run adds no rows and no transitions.
+Statuses are set through the workflow services, as everywhere else.
+"""
+
+from __future__ import annotations
 
 import datetime
+import io
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, Author, Byline, Correction, Section, Source
+from artists.models import Artist
+from discography.models import Release, Track
+from newsroom.groups import EDITORS
 
-IU_INTERVIEW_BODY = """\
-<p>IU has opened up about the making of "Love wins all", the pre-release single from her \
-mini album <em>The Winning</em>, in a digital interview published by Marie Claire Korea on \
-28 February 2024.</p>
-<p>The music video, directed by Um Tae-hwa, pairs the singer with BTS member V. It was shot \
-in December 2023 in sub-zero cold, and IU said she was unwell for part of the shoot.</p>
-<blockquote><p>"I was running a fever on set, and the director and V kept checking on me. \
-I got through those days because of them."</p></blockquote>
-<p>The single arrived on 24 January 2024, ahead of the five-track EP on 20 February.</p>
+DESK_USERNAME = "demo-desk"
+
+IU_X_POSTS = [
+    "https://x.com/fan_account_1/status/1762000000000000001",
+    "https://x.com/winning_era_fan/status/1762000000000000002",
+]
+LOVE_WINS_ALL_VIDEO = "https://www.youtube.com/watch?v=JleoAppaxi0"
+
+IU_INTERVIEW_BODY = f"""\
+<p>IU has looked back on the making of "Love wins all", the song that opened the \
+campaign for her mini album <em>The Winning</em>, in a digital interview that Marie \
+Claire Korea published on 28 February 2024.</p>
+<p>The music video, directed by Um Tae-hwa, casts the singer opposite V of BTS. The \
+team filmed it in December 2023 in temperatures below freezing, and IU told the \
+magazine that she was unwell for part of the shoot.</p>
+<blockquote><p>"I had a fever for some of those days on set. The director and V kept \
+an eye on me the whole time, and honestly, I got through it because of the two of \
+them."</p></blockquote>
+<p>Fans picked up on the remark within hours. Many posts on X thanked V for looking \
+after his co-star:</p>
+<p>{IU_X_POSTS[0]}</p>
+<p>The single came out on 24 January 2024, almost four weeks before the five-track EP \
+followed on 20 February. A behind-the-scenes film from the freezing shoot went up on \
+the YouTube channels of both artists.</p>
+<p>{LOVE_WINS_ALL_VIDEO}</p>
+<h2>An album with guests</h2>
+<p>Besides "Love wins all", <em>The Winning</em> carries "Shopper", "Holssi", "Shh.." \
+and "Stan U", with Hyein of NewJeans and the singer-songwriter DPR IAN among the \
+featured artists.</p>
+<p>{IU_X_POSTS[1]}</p>
+<p>IU, who debuted in 2008 and is managed by EDAM Entertainment, said the album was \
+about holding on to what you love when the world feels hostile, a theme the video \
+puts into pictures.</p>
 """
+
+
+@dataclass
+class DemoStory:
+    slug: str
+    headline: str
+    dek: str
+    body: str
+    section: str
+    published_on: datetime.datetime | None
+    tags: list[str] = field(default_factory=list)
+    artists: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=lambda: ["Mina Seo"])
+    is_featured: bool = False
+    state: str = "published"  # "published", "review" or "scheduled" (from now)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+
+
+def at(year: int, month: int, day: int, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, 0))
+
+
+def p(*paragraphs: str) -> str:
+    return "".join(f"<p>{text}</p>\n" for text in paragraphs)
+
+
+AUTHORS = {
+    "Mina Seo": ("Staff writer", "Covers K-pop releases and the people behind them."),
+    "Daniel Okafor": ("Music critic", "Reviews albums and singles for the desk."),
+    "Yuna Lim": ("Contributor", "Guest contributor writing about music videos."),
+}
+
+STORIES = [
+    DemoStory(
+        slug="iu-on-love-wins-all-and-working-with-v",
+        headline="IU on filming 'Love wins all' with V in the freezing cold",
+        dek="In a magazine interview, the singer credits the director and the BTS "
+        "member with carrying her through a feverish music video shoot.",
+        body=IU_INTERVIEW_BODY,
+        section="interviews",
+        published_on=at(2024, 2, 29, 9),
+        tags=["IU", "V", "BTS", "The Winning", "Interview"],
+        artists=["iu", "v"],
+        releases=["the-winning"],
+        authors=["Mina Seo", "Yuna Lim"],
+        is_featured=True,
+        sources=[("Marie Claire Korea", "https://www.marieclairekorea.com/")],
+    ),
+    DemoStory(
+        slug="iu-releases-love-wins-all",
+        headline="IU opens a new chapter with 'Love wins all'",
+        dek="The pre-release single arrives with a music video starring V of BTS.",
+        body=p(
+            'IU released "Love wins all" on 24 January 2024 as the first taste of '
+            "her next mini album.",
+            "The accompanying music video, directed by Um Tae-hwa, pairs her with V, "
+            "who appears as her co-lead.",
+            "The full EP is due in February.",
+        ),
+        section="news",
+        published_on=at(2024, 1, 24, 18),
+        tags=["IU", "V", "Music video"],
+        artists=["iu", "v"],
+        releases=["the-winning"],
+    ),
+    DemoStory(
+        slug="the-winning-arrives",
+        headline="'The Winning' is out: five tracks from IU",
+        dek="The mini album follows last month's pre-release single.",
+        body=p(
+            "IU's mini album The Winning was released on 20 February 2024.",
+            'Its five songs are "Shopper", "Holssi", "Love wins all", "Shh.." '
+            'and "Stan U".',
+            "Hyein of NewJeans and DPR IAN are among the featured artists.",
+        ),
+        section="news",
+        published_on=at(2024, 2, 20, 18),
+        tags=["IU", "The Winning", "New release"],
+        artists=["iu", "hyein", "dpr-ian"],
+        releases=["the-winning"],
+    ),
+    DemoStory(
+        slug="review-the-winning",
+        headline="Review: 'The Winning' says a lot in five songs",
+        dek="IU's mini album is short, varied and confident.",
+        body=p(
+            "At five tracks, The Winning never outstays its welcome, and it moves "
+            "with ease between playful and hushed moods.",
+            '"Love wins all" remains the emotional centre, while the guest turns '
+            "add colour without crowding the singer out.",
+            "It is a compact record that rewards a second and third listen.",
+        ),
+        section="reviews",
+        published_on=at(2024, 2, 23, 10),
+        tags=["IU", "The Winning", "Review"],
+        artists=["iu"],
+        releases=["the-winning"],
+        authors=["Daniel Okafor"],
+    ),
+    DemoStory(
+        slug="fans-praise-v-for-supporting-iu",
+        headline="Fans praise V for looking after IU on a cold set",
+        dek="Posts on X thank the BTS member after IU's magazine interview.",
+        body=p(
+            "After IU described being ill during the December shoot, fans on X "
+            "shared their thanks to V for supporting her.",
+            "Many posts pointed to behind-the-scenes moments from the video.",
+        ),
+        section="news",
+        published_on=at(2024, 2, 29, 15),
+        tags=["IU", "V", "Fans"],
+        artists=["iu", "v", "bts"],
+    ),
+    DemoStory(
+        slug="what-is-a-pre-release-single",
+        headline="Explainer: what is a pre-release single?",
+        dek="Why artists put one song out weeks before the album.",
+        body=p(
+            "A pre-release is a song issued ahead of the album it belongs to, to "
+            "build anticipation and give listeners time with one track.",
+            'IU\'s "Love wins all" came out almost four weeks before The Winning.',
+        ),
+        section="features",
+        published_on=at(2024, 1, 26, 9),
+        tags=["Explainer", "Glossary"],
+        artists=["iu"],
+        releases=["the-winning"],
+    ),
+    DemoStory(
+        slug="bts-since-2013",
+        headline="BTS since 2013: a short guide",
+        dek="The group that debuted on 13 June 2013, in a few lines.",
+        body=p(
+            "BTS debuted on 13 June 2013 under BIGHIT MUSIC, now a label of HYBE.",
+            "V is one of the group's members; his role opposite IU in the "
+            '"Love wins all" video introduced him to new listeners.',
+        ),
+        section="features",
+        published_on=at(2024, 2, 10, 9),
+        tags=["BTS", "Guide"],
+        artists=["bts", "v"],
+    ),
+    DemoStory(
+        slug="newjeans-at-a-glance",
+        headline="NewJeans at a glance",
+        dek="The ADOR group debuted on 22 July 2022.",
+        body=p(
+            "NewJeans is a girl group managed by ADOR, a HYBE label, that debuted "
+            "on 22 July 2022.",
+            "Member Hyein is among the featured artists on IU's The Winning.",
+        ),
+        section="features",
+        published_on=at(2024, 2, 21, 9),
+        tags=["NewJeans", "Guide"],
+        artists=["newjeans", "hyein"],
+    ),
+    DemoStory(
+        slug="dpr-ian-profile",
+        headline="DPR IAN: singer, songwriter, director",
+        dek="The artist who directs his own visuals joins IU's mini album.",
+        body=p(
+            "DPR IAN writes and sings his songs and directs music videos too.",
+            "He is one of the featured artists on The Winning.",
+        ),
+        section="features",
+        published_on=at(2024, 2, 22, 9),
+        tags=["DPR IAN", "Profile"],
+        artists=["dpr-ian"],
+        authors=["Yuna Lim"],
+    ),
+    DemoStory(
+        slug="glossary-mini-album-title-track",
+        headline="Glossary: mini album, title track and featured artist",
+        dek="Three words you will read in every release story.",
+        body=p(
+            "A mini album, or EP, is shorter than a full album: The Winning has "
+            "five tracks.",
+            "The title track leads the promotion; a featured artist is a guest "
+            "credited on a song.",
+        ),
+        section="features",
+        published_on=at(2024, 2, 19, 9),
+        tags=["Explainer", "Glossary"],
+    ),
+    DemoStory(
+        slug="looking-back-at-lilac",
+        headline="Looking back at IU's 'LILAC'",
+        dek="The 2021 album that came before The Winning.",
+        body=p(
+            "Before The Winning, IU's last album was LILAC, released in 2021.",
+            "Revisiting it shows how her writing has kept moving.",
+        ),
+        section="reviews",
+        published_on=at(2024, 2, 18, 9),
+        tags=["IU", "Review"],
+        artists=["iu"],
+        authors=["Daniel Okafor"],
+    ),
+    DemoStory(
+        slug="behind-the-scenes-love-wins-all",
+        headline="Behind the scenes of 'Love wins all'",
+        dek="A making-of film from the sub-zero shoot, on both artists' channels.",
+        body=p(
+            "The making-of video shows the crew working through the December cold.",
+            "It was posted on IU's and V's YouTube channels.",
+        ),
+        section="news",
+        published_on=None,
+        tags=["IU", "V", "Music video"],
+        artists=["iu", "v"],
+        state="review",
+    ),
+    DemoStory(
+        slug="the-winning-one-month-on",
+        headline="'The Winning', one month on",
+        dek="How IU's mini album has settled in since February.",
+        body=p(
+            "A month after release, the five songs of The Winning have each found "
+            "their own listeners.",
+            "We look at which tracks fans return to most.",
+        ),
+        section="features",
+        published_on=None,
+        tags=["IU", "The Winning"],
+        artists=["iu"],
+        releases=["the-winning"],
+        authors=["Daniel Okafor"],
+        state="scheduled",
+    ),
+]
+SCHEDULE_AHEAD = datetime.timedelta(hours=6)
+
+
+def _desk_user():
+    """The editor the demo acts as; it cannot log in (no usable password)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=DESK_USERNAME,
+        defaults={"first_name": "Demo", "last_name": "Desk", "is_active": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+
+def _hero_image() -> ContentFile:
+    """A generated abstract picture (no third-party photo), 1600×900."""
+    image = Image.new("RGB", (1600, 900))
+    draw = ImageDraw.Draw(image)
+    for y in range(900):
+        shade = int(40 + 120 * y / 900)
+        draw.line([(0, y), (1600, y)], fill=(shade, 24, 70 + shade // 2))
+    for i, radius in enumerate((420, 300, 180)):
+        colour = (230 - i * 30, 180 - i * 40, 220 - i * 20)
+        draw.ellipse(
+            [1100 - radius, 450 - radius, 1100 + radius, 450 + radius],
+            outline=colour,
+            width=14,
+        )
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88)
+    return ContentFile(out.getvalue(), name="love-wins-all-illustration.jpg")
+
+
+def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
+    article = Article.objects.filter(slug=story.slug).first() or Article(
+        slug=story.slug, created_by=desk
+    )
+    article.headline, article.dek, article.body = story.headline, story.dek, story.body
+    article.section = sections.get(story.section)
+    article.is_featured = story.is_featured
+    if story.is_featured and not article.hero_image:
+        article.hero_image = _hero_image()
+        article.hero_alt = (
+            "An abstract illustration of rings of light on a dark red sky"
+        )
+        article.hero_caption = "Love wins all: the song opened IU's 2024 campaign."
+        article.hero_credit = "Illustration: Newsroom"
+    article.save()
+    article.tags.set(story.tags)
+    article.artists.set(Artist.objects.filter(slug__in=story.artists))
+    article.releases.set(Release.objects.filter(slug__in=story.releases))
+    if story.releases:
+        article.tracks.set(
+            Track.objects.filter(
+                release__slug__in=story.releases, title="Love wins all"
+            )
+        )
+    for position, name in enumerate(story.authors):
+        Byline.objects.update_or_create(
+            article=article, author=authors[name], defaults={"position": position}
+        )
+    for position, (name, url) in enumerate(story.sources):
+        Source.objects.update_or_create(
+            article=article, name=name, defaults={"url": url, "position": position}
+        )
+    if story.state == "published" and not article.is_live:
+        services.publish_article(article=article, by=desk, at=story.published_on)
+    elif story.state == "review" and article.status == Article.Status.DRAFT:
+        services.submit_for_review(article=article, by=desk)
+    elif story.state == "scheduled" and article.status == Article.Status.DRAFT:
+        # Scheduled once, relative to the first load, so the desk shows it as due.
+        when = timezone.now() + SCHEDULE_AHEAD
+        services.publish_article(article=article, by=desk, at=when)
+    return article
 
 
 def load() -> str:
     """Create or update the demo stories by slug."""
-    Article.objects.update_or_create(
-        slug="iu-on-love-wins-all-and-working-with-v",
+    desk = _desk_user()
+    sections = {s.slug: s for s in Section.objects.all()}
+    authors = {}
+    for name, (role, bio) in AUTHORS.items():
+        authors[name], _ = Author.objects.update_or_create(
+            display_name=name, defaults={"role": role, "bio": bio}
+        )
+    stories = [
+        _load_story(story, desk=desk, sections=sections, authors=authors)
+        for story in STORIES
+    ]
+    iu = stories[0]
+    Correction.objects.get_or_create(
+        article=iu,
+        kind=Correction.Kind.UPDATE,
         defaults={
-            "headline": "IU on filming 'Love wins all' with V in the freezing cold",
-            "dek": "In a magazine interview, the singer credits the director and the BTS "
-            "member for carrying her through a feverish music video shoot.",
-            "body": IU_INTERVIEW_BODY,
-            "status": Article.Status.PUBLISHED,
-            "is_featured": True,
-            "published_at": timezone.make_aware(datetime.datetime(2024, 2, 29, 9, 0)),
+            "note": "Added the names of the featured artists on The Winning.",
+            "noted_at": at(2024, 2, 29, 14),
         },
     )
-    return "1 story"
+    iu.related_articles.set([stories[1], stories[2], stories[4]])
+    return f"{len(stories)} stories"

@@ -14,7 +14,9 @@ EDITORS = "Editors"
 MODERATORS = "Moderators"
 
 # pattern lists: (allowed, excluded). Object-level limits (a writer edits only their own
-# stories, never publishes) are enforced in the admin and the services, not here.
+# stories, never publishes) are enforced in the admin and the services, not here; the
+# custom permissions articles.publish_article, review_article and edit_any_article
+# (Article.Meta.permissions) are what only editors hold.
 GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
     WRITERS: (
         [
@@ -22,8 +24,13 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "articles.change_article",
             "articles.view_article",
             "articles.view_section",
+            "articles.view_author",
+            "articles.view_transition",
             "articles.*_byline",
             "articles.*_source",
+            "articles.add_correction",
+            "articles.change_correction",
+            "articles.view_correction",
             "articles.view_socialpost",
             "articles.add_socialpost",
             "taggit.add_tag",

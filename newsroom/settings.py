@@ -241,6 +241,8 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
+        # The nonce covers the admin's inline import map (rich-text editor); django-csp
+        # only sends it on responses that used it, never on cached public pages.
         "script-src": ["'self'", CSP_NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],

@@ -1,12 +1,13 @@
 """Site-wide views: the home page and the probes load balancers use."""
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles.models import Article
+from articles.models import Article, Section
 from discography.models import Release
 
 HOME_LATEST_COUNT = 12
@@ -15,15 +16,23 @@ HOME_RELEASES_COUNT = 6
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Front page: the latest featured story on top, then the latest news, paginated."""
     published = Article.objects.published().for_listing()
+    page_number = request.GET.get("page")
     lead = published.filter(is_featured=True).first() or published.first()
     latest = published.exclude(pk=lead.pk) if lead else published
-    latest = latest[:HOME_LATEST_COUNT]
+    page = Paginator(latest, HOME_LATEST_COUNT).get_page(page_number)
     releases = Release.objects.newest_first()[:HOME_RELEASES_COUNT]
     return render(
         request,
         "newsroom/home.html",
-        {"lead": lead, "latest": latest, "releases": releases},
+        {
+            "lead": lead if page.number == 1 else None,
+            "latest": page.object_list,
+            "page_obj": page,
+            "releases": releases,
+            "sections": Section.objects.all(),
+        },
     )
 
 

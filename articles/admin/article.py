@@ -1,12 +1,509 @@
-from django.contrib import admin
+"""The newsroom's desk: stories, their workflow buttons, history and suggestions."""
 
-from articles.models import Article
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from js_asset import Media as JsMedia
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from articles import services
+from articles.forms import ArticleAdminForm
+from articles.matching import suggest_related
+from articles.models import (
+    Article,
+    ArticleSlugHistory,
+    Author,
+    Byline,
+    Correction,
+    Section,
+    Source,
+    Transition,
+)
+from articles.views.article import preview_token
+
+Status = Article.Status
+WORKFLOW_BUTTONS = {
+    "_submit_for_review": "submit",
+    "_publish": "publish",
+    "_request_changes": "request_changes",
+    "_archive": "archive",
+}
+
+
+def own_author(user) -> Author:
+    """The byline a staff user gets by default; made on their first story."""
+    name = user.get_full_name().strip() or user.get_username()
+    author, _ = Author.objects.get_or_create(
+        user=user, defaults={"display_name": name, "role": "Staff writer"}
+    )
+    return author
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "role", "user", "is_guest"]
+    search_fields = ["display_name", "user__username"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    autocomplete_fields = ["user"]
+
+    @admin.display(boolean=True, description="guest")
+    def is_guest(self, obj: Author) -> bool:
+        return obj.is_guest
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    fields = ["name", "url", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "noted_at", "note"]
+
+
+class AuthorListFilter(admin.SimpleListFilter):
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return [(str(a.pk), a.display_name) for a in Author.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(bylines__author_id=self.value())
+        return queryset
+
+
+class StatusListFilter(admin.SimpleListFilter):
+    """Status, with "scheduled" told apart from "live" (both are published)."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("changes", "Changes requested"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("archived", "Archived"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "published_at", "is_featured"]
-    list_filter = ["status", "is_featured"]
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    # Deleted stories are not recovered from the changelist (restores are audited).
+    change_list_template = "admin/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
+    list_display = [
+        "thumbnail",
+        "headline",
+        "state",
+        "section",
+        "byline_names",
+        "published_at",
+        "updated_at",
+    ]
+    list_display_links = ["thumbnail", "headline"]
+    list_filter = [StatusListFilter, "section", AuthorListFilter, "tags", "is_featured"]
+    list_select_related = ["section"]
     search_fields = ["headline", "dek"]
-    prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["artists", "releases", "related_articles"]
+    inlines = [BylineInline, SourceInline, CorrectionInline]
+    actions = ["publish_selected", "archive_selected", "link_suggestions"]
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin-desk.css"]}
+
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body", "version_token"]}),
+        ("Place", {"fields": ["section", "tags", "is_featured"]}),
+        (
+            "Hero image",
+            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+        ),
+        (
+            "Related",
+            {
+                "fields": ["artists", "releases", "tracks", "related_articles"],
+                "description": "Artists, releases and tracks the text mentions are "
+                "suggested at the top of the page; link them all with one click.",
+            },
+        ),
+    ]
+
+    # --- rights ------------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.can_edit_article(user=request.user, article=obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and request.user.has_perm(services.EDIT_ANY_PERMISSION)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(services.PUBLISH_PERMISSION):
+            fields.append("is_featured")  # the front page is the editors' call
+        return fields
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        if not request.user.has_perm(services.PUBLISH_PERMISSION):
+            actions.pop("publish_selected", None)
+            actions.pop("archive_selected", None)
+        return actions
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+        )
+
+    def view_on_site(self, obj: Article) -> str:
+        if obj.is_live:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"pk": obj.pk})
+
+    # --- list columns -------------------------------------------------------------
+
+    @admin.display(description="")
+    def thumbnail(self, obj: Article) -> str:
+        if not obj.hero_thumbnail_url:
+            return mark_safe('<span class="desk-thumb desk-thumb--empty"></span>')
+        return format_html(
+            '<img class="desk-thumb" src="{}" alt="" width="64" height="40" '
+            'loading="lazy">',
+            obj.hero_thumbnail_url,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj: Article) -> str:
+        label = "Scheduled" if obj.is_scheduled else obj.get_status_display()
+        key = "scheduled" if obj.is_scheduled else obj.status
+        return format_html(
+            '<span class="desk-status desk-status--{}">{}</span>', key, label
+        )
+
+    @admin.display(description="byline")
+    def byline_names(self, obj: Article) -> str:
+        return ", ".join(b.author.display_name for b in obj.bylines.all())
+
+    # --- saving and the workflow buttons -------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not article.bylines.exists():
+            Byline.objects.create(article=article, author=own_author(request.user))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def _after_save(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
+        """Run the workflow button that was pressed, through the services only."""
+        if "_link_suggestions" in request.POST:
+            found = suggest_related(obj)
+            services.link_related(
+                article=obj,
+                by=request.user,
+                artists=found.artists,
+                releases=found.releases,
+                tracks=found.tracks,
+            )
+            self.message_user(
+                request, "Linked the suggested artists, releases and tracks."
+            )
+            return HttpResponseRedirect(request.path)
+        step = next(
+            (WORKFLOW_BUTTONS[k] for k in WORKFLOW_BUTTONS if k in request.POST), None
+        )
+        if step is None:
+            return None
+        form_data = self._workflow_input(request)
+        try:
+            if step == "submit":
+                services.submit_for_review(
+                    article=obj, by=request.user, note=form_data["note"]
+                )
+                done = "Submitted for review. The editors have it now."
+            elif step == "publish":
+                services.approve_and_publish(
+                    article=obj,
+                    by=request.user,
+                    at=form_data["at"],
+                    note=form_data["note"],
+                )
+                done = (
+                    f"Scheduled for {obj.published_at:%Y-%m-%d %H:%M %Z}."
+                    if obj.is_scheduled
+                    else "Published: the story is live."
+                )
+            elif step == "request_changes":
+                services.request_changes(
+                    article=obj, by=request.user, note=form_data["note"]
+                )
+                done = "Sent back to the writer with your note."
+            else:
+                services.archive_article(
+                    article=obj, by=request.user, note=form_data["note"]
+                )
+                done = "Archived: readers get a 404 now."
+        except PermissionDenied as error:
+            self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[obj.pk])
+        )
+
+    def _workflow_input(self, request: HttpRequest) -> dict:
+        form = ArticleAdminForm(request.POST)
+        at_field, note_field = form.fields["publish_at"], form.fields["workflow_note"]
+        try:
+            at = at_field.clean(
+                [
+                    request.POST.get("publish_at_0", ""),
+                    request.POST.get("publish_at_1", ""),
+                ]
+            )
+        except ValidationError:
+            at = None
+        return {
+            "at": at,
+            "note": note_field.clean(request.POST.get("workflow_note", "")),
+        }
+
+    # --- actions -----------------------------------------------------------------
+
+    @admin.action(description="Publish selected stories now", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.publish_article, "published")
+
+    @admin.action(description="Archive selected stories", permissions=["change"])
+    def archive_selected(self, request, queryset):
+        self._bulk(request, queryset, services.archive_article, "archived")
+
+    @admin.action(description="Link suggested artists, releases and tracks")
+    def link_suggestions(self, request, queryset):
+        linked = 0
+        for article in queryset:
+            found = suggest_related(article)
+            try:
+                services.link_related(
+                    article=article,
+                    by=request.user,
+                    artists=found.artists,
+                    releases=found.releases,
+                    tracks=found.tracks,
+                )
+            except PermissionDenied:
+                continue
+            linked += bool(found)
+        self.message_user(request, f"Linked suggestions on {linked} stories.")
+
+    def _bulk(self, request, queryset, service, verb: str) -> None:
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                service(article=article, by=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(
+                    f"“{article.headline}”: {' '.join(getattr(error, 'messages', [str(error)]))}"
+                )
+        if done:
+            self.message_user(request, f"{done} stories {verb}.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    # --- history, restore, preview link -------------------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        custom = [
+            path(
+                "<int:pk>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+        return custom + urls
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = (
+            Version.objects.get_for_object(article)
+            .select_related("revision", "revision__user")
+            .order_by("-revision__date_created")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"History: {article.headline}",
+            "versions": versions,
+            "transitions": article.transitions.select_related("by"),
+            "can_restore": request.user.has_perm(services.EDIT_ANY_PERMISSION),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restores go through restore_revision (audited); no editable old-form view.
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_history", args=[object_id])
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied
+
+    def restore_view(self, request, pk: int, version_id: int) -> HttpResponse:
+        article = get_object_or_404(Article, pk=pk)
+        version = get_object_or_404(
+            Version.objects.get_for_object(article), pk=version_id
+        )
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_history", args=[pk])
+            )
+        try:
+            services.restore_revision(article=article, version=version, by=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_history", args=[pk])
+            )
+        self.message_user(
+            request,
+            f"Restored the version of {version.revision.date_created:%Y-%m-%d %H:%M}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script; the CSP allows it by nonce.
+        nonce = getattr(request, "csp_nonce", "")
+        context["media"] = JsMedia.from_media(context["media"], nonce=str(nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id)
+        if article is not None:
+            user = request.user
+            extra_context.update(
+                {
+                    "article": article,
+                    "last_request": article.transitions.filter(
+                        to_status=Status.CHANGES_REQUESTED
+                    )
+                    .select_related("by")
+                    .first(),
+                    "can_submit": article.status in services.WRITER_EDITABLE
+                    and services.can_edit_article(user=user, article=article),
+                    "can_publish": user.has_perm(services.PUBLISH_PERMISSION),
+                    "can_request_changes": user.has_perm(services.REVIEW_PERMISSION)
+                    and (article.status == Status.REVIEW or article.is_scheduled),
+                    "suggestions": suggest_related(article),
+                    "share_url": request.build_absolute_uri(
+                        reverse(
+                            "articles:shared_preview", args=[preview_token(article)]
+                        )
+                    ),
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_submit": True}
+        return super().add_view(request, form_url, extra_context)
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    list_display = ["article", "from_status", "to_status", "by", "at", "note"]
+    list_filter = ["to_status"]
+    list_select_related = ["article", "by"]
+    search_fields = ["article__headline", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArticleSlugHistory)
+class ArticleSlugHistoryAdmin(admin.ModelAdmin):
+    list_display = ["slug", "article", "changed_at"]
+    search_fields = ["slug", "article__headline"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]

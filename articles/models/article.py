@@ -1,12 +1,56 @@
+"""The story itself, and the one queryset every public page reads it through."""
+
 from __future__ import annotations
 
+import math
+import re
 from typing import Self
 
+import reversion
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
 
-__all__ = ["Article", "ArticleQuerySet"]
+from articles.images import make_renditions, validate_hero_image
+from articles.models.editorial import *  # noqa: F403 - re-exported below
+from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
+from articles.models.editorial import __all__ as _editorial_all
+from newsroom.sanitize import clean_html
+
+__all__ = ["Article", "ArticleQuerySet", *_editorial_all]
+
+WORDS_PER_MINUTE = 230
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+    "HTML": True,
+}
+
+
+def sanitize_body(html: str | None) -> str:
+    """The editor's sanitizer: our one nh3 allow-list, and empty stays empty."""
+    cleaned = clean_html(html)
+    return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -16,29 +60,161 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def scheduled(self) -> Self:
+        """Approved stories waiting for their publication time (no cron needed)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def visible_to(self, user) -> Self:
+        """Published stories for everyone; every state for staff who may edit stories."""
+        if (
+            user.is_authenticated
+            and user.is_staff
+            and user.has_perm("articles.view_article")
+        ):
+            return self.all()
+        return self.published()
+
     def for_listing(self) -> Self:
-        """Newest first, in the order every public list shows stories."""
-        return self.order_by("-published_at", "-pk")
+        """Newest first, with what a story card shows fetched up front (flat lists)."""
+        return (
+            self.select_related("section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+            .order_by("-published_at", "-pk")
+        )
+
+    def for_detail(self) -> Self:
+        """Everything the story page shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "sources",
+            "corrections",
+            "tags",
+            "artists",
+            "releases",
+        )
+
+    def about_artist(self, artist) -> Self:
+        """Stories linked to an artist, for the artist's profile and feed."""
+        return self.filter(artists=artist)
+
+    def related_to(self, article: Article, *, limit: int = 4) -> list[Article]:
+        """Hand-picked related stories, else ones sharing artists or tags, in one query."""
+        picked = Article.related_articles.through.objects.filter(
+            from_article=article.pk, to_article=OuterRef("pk")
+        )
+        artist_ids = [a.pk for a in article.artists.all()]
+        tag_ids = [t.pk for t in article.tags.all()]
+        stories = list(
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(is_picked=Exists(picked))
+            .filter(
+                Q(is_picked=True) | Q(artists__in=artist_ids) | Q(tags__id__in=tag_ids)
+            )
+            .select_related("section")
+            .distinct()
+            .order_by("-is_picked", "-published_at", "-pk")[:limit]
+        )
+        if stories and stories[0].is_picked:
+            stories = [story for story in stories if story.is_picked]
+        return stories
 
 
+@reversion.register(follow=["bylines", "sources", "corrections"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        CHANGES_REQUESTED = "changes", "Changes requested"
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
     headline = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    dek = models.CharField("summary (dek)", max_length=300, blank=True)
-    body = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.DRAFT
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The story's address; made from the headline when left empty. "
+        "Changing it on a published story keeps the old address as a redirect.",
     )
+    dek = models.CharField(
+        "summary (dek)",
+        max_length=300,
+        blank=True,
+        help_text="One line under the headline that says what the story is.",
+    )
+    body = ProseEditorField(
+        config={"extensions": BODY_EXTENSIONS}, sanitize=sanitize_body, blank=True
+    )
+    section = models.ForeignKey(
+        "articles.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    tags = TaggableManager(blank=True)
+
+    hero_image = models.ImageField(
+        upload_to="articles/hero/originals/%Y/%m/",
+        blank=True,
+        validators=[validate_hero_image],
+        width_field="hero_width",
+        height_field="hero_height",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required "
+        "with an image.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(max_length=200, blank=True)
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    artists = models.ManyToManyField(
+        "artists.Artist", blank=True, related_name="articles"
+    )
+    releases = models.ManyToManyField(
+        "discography.Release", blank=True, related_name="articles"
+    )
+    tracks = models.ManyToManyField(
+        "discography.Track", blank=True, related_name="articles"
+    )
+    related_articles = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="Chosen by hand; when empty, stories sharing artists or tags show.",
+    )
+
     is_featured = models.BooleanField("featured", default=False)
-    published_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles_created",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every save; an edit form carries the value it started from, and a
+    # save from an older value is refused instead of overwriting someone's work.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -48,10 +224,147 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at"], name="article_status_published"
             ),
+            models.Index(
+                fields=["is_featured", "status", "-published_at"],
+                name="article_featured_published",
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_published",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and archive articles"),
+            ("review_article", "Can approve or send back articles in review"),
+            ("edit_any_article", "Can edit other people's articles in any state"),
         ]
 
     def __str__(self) -> str:
         return self.headline
 
+    def save(self, *args, **kwargs) -> None:
+        self.body = sanitize_body(self.body)
+        if not self.slug:
+            self.slug = self._unique_slug()
+        update_fields = kwargs.get("update_fields")
+        if self.pk:
+            self._before_update()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        if self.hero_image and (update_fields is None or "hero_image" in update_fields):
+            self._refresh_renditions()
+        elif not self.hero_image:
+            self.hero_renditions = []
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _before_update(self) -> None:
+        """Count the save and keep a published story's old slug as a redirect."""
+        stored = (
+            Article.objects.filter(pk=self.pk)
+            .values_list("slug", "status", "version")
+            .first()
+        )
+        if stored is None:
+            return
+        old_slug, old_status, old_version = stored
+        # Callers that compare versions (the edit form, the services) hold a row
+        # lock while saving, so this read-and-increment cannot interleave.
+        self.version = old_version + 1
+        if old_slug != self.slug:
+            ArticleSlugHistory.objects.filter(
+                slug=self.slug, article_id=self.pk
+            ).delete()
+            if old_status in (self.Status.PUBLISHED, self.Status.ARCHIVED):
+                ArticleSlugHistory.objects.get_or_create(
+                    slug=old_slug, defaults={"article_id": self.pk}
+                )
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.headline, allow_unicode=True)[:180].strip("-") or "story"
+        slug, n = base, 2
+        taken = Article.objects.exclude(pk=self.pk)
+        while taken.filter(slug=slug).exists() or (
+            ArticleSlugHistory.objects.filter(slug=slug)
+            .exclude(article_id=self.pk)
+            .exists()
+        ):
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def _refresh_renditions(self) -> None:
+        if not self.hero_image._committed:
+            # Store the original now (as FileField.pre_save would), so renditions
+            # are keyed by the final stored name.
+            self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
+        name = self.hero_image.name
+        if self.hero_renditions and self.hero_renditions[0].get("source") == name:
+            return
+        self.hero_image.open("rb")
+        try:
+            renditions = make_renditions(self.hero_image)
+        finally:
+            self.hero_image.close()
+        self.hero_renditions = [r | {"source": name} for r in renditions]
+
+    # What templates show -------------------------------------------------------
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def last_noted_at(self):
+        """When the latest correction or update was added (uses the prefetch)."""
+        return max((c.noted_at for c in self.corrections.all()), default=None)
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(strip_tags(self.body).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def hero_src(self) -> str:
+        if not self.hero_renditions:
+            return self.hero_image.url if self.hero_image else ""
+        middle = self.hero_renditions[min(1, len(self.hero_renditions) - 1)]
+        return default_storage.url(middle["fallback"])
+
+    def hero_srcset(self, key: str = "webp") -> str:
+        return ", ".join(
+            f"{default_storage.url(r[key])} {r['width']}w" for r in self.hero_renditions
+        )
+
+    @property
+    def hero_srcset_webp(self) -> str:
+        return self.hero_srcset("webp")
+
+    @property
+    def hero_srcset_fallback(self) -> str:
+        return self.hero_srcset("fallback")
+
+    @property
+    def hero_thumbnail_url(self) -> str:
+        if not self.hero_renditions:
+            return ""
+        return default_storage.url(self.hero_renditions[0]["webp"])
+
+
+# Bylines, sources and corrections are restored together with their story.
+for _model in (Byline, Source, Correction):
+    if not reversion.is_registered(_model):
+        reversion.register(_model)

@@ -1,9 +1,119 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Reader pages for stories: the story, lists by tag, section and author, previews."""
 
-from articles.models import Article
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from articles.models import Article, ArticleSlugHistory, Author, Section
+
+LIST_PAGE_SIZE = 20
+PREVIEW_SALT = "articles.preview"
+# How long a shared preview link works; override with ARTICLE_PREVIEW_MAX_AGE.
+PREVIEW_MAX_AGE = getattr(settings, "ARTICLE_PREVIEW_MAX_AGE", 60 * 60 * 72)
 
 
+def preview_token(article: Article) -> str:
+    """A signed, expiring token naming one story, for a shareable preview link."""
+    return signing.dumps({"article": article.pk}, salt=PREVIEW_SALT)
+
+
+def _render_story(
+    request: HttpRequest, article: Article, *, preview: bool
+) -> HttpResponse:
+    context = {
+        "article": article,
+        "related": Article.objects.related_to(article),
+        "is_preview": preview,
+    }
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is None:
+        old = ArticleSlugHistory.objects.filter(slug=slug).select_related("article")
+        moved = old.first()
+        if moved and moved.article.is_live:
+            return redirect(moved.article, permanent=True)
+        raise Http404("No published story at this address.")
+    return _render_story(request, article, preview=False)
+
+
+@never_cache
+@staff_member_required
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff see any state exactly as readers will, with a preview banner."""
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).for_detail(), pk=pk
+    )
+    return _render_story(request, article, preview=True)
+
+
+@never_cache
+@require_GET
+def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link lets someone without an account read a draft until it expires."""
+    try:
+        data = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.SignatureExpired:
+        raise Http404("This preview link has expired.") from None
+    except signing.BadSignature:
+        raise Http404("This preview link is not valid.") from None
+    article = get_object_or_404(
+        Article.objects.exclude(status=Article.Status.ARCHIVED).for_detail(),
+        pk=data.get("article"),
+    )
+    return _render_story(request, article, preview=True)
+
+
+def _story_list(request: HttpRequest, stories, context: dict) -> HttpResponse:
+    page = Paginator(stories, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {**context, "page_obj": page})
+
+
+@require_GET
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    stories = Article.objects.published().for_listing().filter(tags=tag)
+    return _story_list(
+        request, stories, {"title": f"Tagged “{tag.name}”", "kicker": "Tag", "tag": tag}
+    )
+
+
+@require_GET
+def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section, slug=slug)
+    stories = Article.objects.published().for_listing().filter(section=section)
+    return _story_list(
+        request,
+        stories,
+        {"title": section.name, "kicker": "Section", "intro": section.description},
+    )
+
+
+@require_GET
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    stories = Article.objects.published().for_listing().filter(bylines__author=author)
+    return _story_list(
+        request,
+        stories,
+        {
+            "title": author.display_name,
+            "kicker": author.role or ("Contributor" if author.is_guest else "Staff"),
+            "intro": author.bio,
+            "author": author,
+        },
+    )

@@ -1,0 +1,229 @@
+"""The one path to a story's new status: every step is checked, atomic and audited.
+
+Admin actions, views and the demo loader call these functions; nothing else sets
+``Article.status`` or ``published_at``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+import reversion
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, Transition
+
+User = AbstractBaseUser | AnonymousUser
+Status = Article.Status
+
+PUBLISH_PERMISSION = "articles.publish_article"
+REVIEW_PERMISSION = "articles.review_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+WRITER_EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+
+def can_edit_article(*, user: User, article: Article) -> bool:
+    """Editors edit any story; writers only their own, and only before review."""
+    if not user.is_authenticated or not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return True
+    return (
+        article.pk is None
+        or article.created_by_id == user.pk
+        and article.status in WRITER_EDITABLE
+    )
+
+
+def _lock(article: Article) -> Article:
+    """Re-read the row under a lock, so two decisions never race."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    article.status, article.published_at = locked.status, locked.published_at
+    return locked
+
+
+def _record(
+    *,
+    article: Article,
+    from_status: str,
+    by: User,
+    note: str = "",
+    scheduled_for: datetime.datetime | None = None,
+) -> Transition:
+    return Transition.objects.create(
+        article=article,
+        from_status=from_status,
+        to_status=article.status,
+        by=by if by.is_authenticated else None,
+        note=note,
+        scheduled_for=scheduled_for,
+    )
+
+
+def _move(article: Article, locked: Article, fields: dict, *, by: User) -> None:
+    for name, value in fields.items():
+        setattr(article, name, value)
+        setattr(locked, name, value)
+    with reversion.create_revision():
+        locked.save(update_fields=list(fields))
+        if by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment(f"Status: {locked.get_status_display()}")
+    article.version = locked.version
+
+
+@transaction.atomic
+def submit_for_review(*, article: Article, by: User, note: str = "") -> Article:
+    """A writer hands a draft to the editors; it is locked for the writer meanwhile."""
+    locked = _lock(article)
+    if not can_edit_article(user=by, article=locked):
+        raise PermissionDenied("You may not submit this story.")
+    if locked.status not in WRITER_EDITABLE:
+        raise ValidationError("Only a draft can be submitted for review.")
+    from_status = locked.status
+    _move(article, locked, {"status": Status.REVIEW}, by=by)
+    _record(article=article, from_status=from_status, by=by, note=note)
+    return article
+
+
+@transaction.atomic
+def request_changes(*, article: Article, by: User, note: str) -> Article:
+    """An editor sends a story back to its writer with a note the writer sees."""
+    if not by.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Only editors can send a story back.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Say what needs to change: the note is required.")
+    locked = _lock(article)
+    if locked.status not in (Status.REVIEW, Status.PUBLISHED):
+        raise ValidationError("Only a story in review or scheduled can be sent back.")
+    if locked.status == Status.PUBLISHED and not locked.is_scheduled:
+        raise ValidationError("A live story is corrected or archived, not sent back.")
+    from_status = locked.status
+    _move(
+        article,
+        locked,
+        {"status": Status.CHANGES_REQUESTED, "published_at": None},
+        by=by,
+    )
+    _record(article=article, from_status=from_status, by=by, note=note)
+    return article
+
+
+@transaction.atomic
+def publish_article(
+    *,
+    article: Article,
+    by: User,
+    at: datetime.datetime | None = None,
+    note: str = "",
+) -> Article:
+    """Publish now, or schedule: a future ``at`` goes live on time without a cron."""
+    if not by.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
+    if at is not None and timezone.is_naive(at):
+        raise ValidationError("The publication time needs a time zone.")
+    locked = _lock(article)
+    if not locked.headline.strip():
+        raise ValidationError("A story needs a headline before it is published.")
+    if locked.hero_image and not locked.hero_alt.strip():
+        raise ValidationError("Describe the hero image (alt text) before publishing.")
+    from_status = locked.status
+    now = timezone.now()
+    if at is None:
+        # Re-publishing keeps the original date; a first publication is dated now.
+        keep = from_status == Status.PUBLISHED and locked.published_at
+        at = locked.published_at if keep and locked.published_at <= now else now
+    _move(article, locked, {"status": Status.PUBLISHED, "published_at": at}, by=by)
+    _record(
+        article=article,
+        from_status=from_status,
+        by=by,
+        note=note,
+        scheduled_for=at if at > now else None,
+    )
+    return article
+
+
+def approve_and_publish(
+    *, article: Article, by: User, at: datetime.datetime | None = None, note: str = ""
+) -> Article:
+    """An editor approves a story in review: published now or scheduled for ``at``."""
+    if not by.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
+    return publish_article(article=article, by=by, at=at, note=note)
+
+
+@transaction.atomic
+def archive_article(*, article: Article, by: User, note: str = "") -> Article:
+    """Take a story off the site; its address becomes a 404, its history stays."""
+    if not by.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("Only editors can archive stories.")
+    locked = _lock(article)
+    if locked.status == Status.ARCHIVED:
+        raise ValidationError("This story is already archived.")
+    from_status = locked.status
+    _move(article, locked, {"status": Status.ARCHIVED}, by=by)
+    _record(article=article, from_status=from_status, by=by, note=note)
+    return article
+
+
+@transaction.atomic
+def restore_revision(*, article: Article, version: Version, by: User) -> Article:
+    """Bring back an earlier text; the story's status and date are left as they are."""
+    if not by.has_perm(EDIT_ANY_PERMISSION):
+        raise PermissionDenied("Only editors can restore an earlier version.")
+    if version.object_id != str(
+        article.pk
+    ) or version.content_type.model_class() is not (Article):
+        raise ValidationError("That version belongs to another story.")
+    locked = _lock(article)
+    keep = {
+        "status": locked.status,
+        "published_at": locked.published_at,
+        "created_by_id": locked.created_by_id,
+    }
+    version.revision.revert(delete=True)
+    # The revert wrote the old counter back; continue from the current one so that
+    # forms opened before the restore are refused rather than silently applied.
+    Article.objects.filter(pk=article.pk).update(version=locked.version)
+    restored = Article.objects.get(pk=article.pk)
+    for name, value in keep.items():
+        setattr(restored, name, value)
+    with reversion.create_revision():
+        restored.save()
+        reversion.set_user(by)
+        reversion.set_comment(
+            f"Restored the version of {version.revision.date_created:%Y-%m-%d %H:%M}"
+        )
+    Transition.objects.create(
+        article=restored,
+        from_status=keep["status"],
+        to_status=keep["status"],
+        by=by,
+        note=f"Restored the version of {version.revision.date_created:%Y-%m-%d %H:%M}",
+    )
+    return restored
+
+
+@transaction.atomic
+def link_related(
+    *,
+    article: Article,
+    by: User,
+    artists: Iterable = (),
+    releases: Iterable = (),
+    tracks: Iterable = (),
+) -> Article:
+    """Confirm suggested artists, releases and tracks in one step (one click)."""
+    if not can_edit_article(user=by, article=article):
+        raise PermissionDenied("You may not edit this story.")
+    article.artists.add(*artists)
+    article.releases.add(*releases)
+    article.tracks.add(*tracks)
+    return article
