@@ -9,4 +9,5 @@ urlpatterns = [
     path(
         "news/<str:slug>/reactions/", reactions.submit_reaction, name="submit_reaction"
     ),
+    path("reactions/token/", reactions.reaction_token, name="reaction_token"),
 ]
