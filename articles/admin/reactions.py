@@ -118,7 +118,6 @@ class FanReactionAdmin(admin.ModelAdmin):
         "is_featured",
         "held_because",
         "created_at",
-        "decided_by",
     ]
     list_display_links = ["excerpt"]
     list_filter = [
