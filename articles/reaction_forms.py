@@ -9,7 +9,7 @@ from articles.models import FanReaction
 from articles.models.reactions import DISPLAY_NAME_MAX_LENGTH, MESSAGE_MAX_LENGTH
 from articles.moderation import clean_text
 
-HONEYPOT_FIELD = "website"
+HONEYPOT_FIELD = "leave_empty"
 
 
 class ReactionForm(forms.Form):
@@ -41,7 +41,7 @@ class ReactionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by robots.
-    website = forms.CharField(
+    leave_empty = forms.CharField(
         label="Leave this field empty",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -115,7 +115,9 @@ class ReactionDecisionForm(forms.ModelForm):
         ("unfeature", "Unfeature"),
     ]
 
-    decision = forms.ChoiceField(choices=DECISIONS, required=False)
+    decision = forms.ChoiceField(
+        label="Your decision", choices=DECISIONS, required=False
+    )
     reason = forms.ChoiceField(
         label="Reason (for reject)",
         required=False,

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -165,7 +166,7 @@ class FanReactionAdmin(admin.ModelAdmin):
             {"fields": ["held_because_in_full", "other_reactions"]},
         ),
         (
-            "Decision",
+            "Moderation",
             {
                 "fields": [
                     "status",
@@ -283,7 +284,7 @@ class FanReactionAdmin(admin.ModelAdmin):
                     Truncator(other.message).chars(80),
                     other.get_status_display(),
                     Truncator(other.article.headline).chars(40),
-                    other.created_at.strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(other.created_at).strftime("%Y-%m-%d %H:%M"),
                 )
                 for other in others
             ),

@@ -6,7 +6,8 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,6 +106,25 @@ class FanReaction(models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [
             ("moderate_fanreaction", "Can approve, reject and feature fan reactions")
+        ]
+        constraints = [
+            # The limits hold in the database too, whatever path a row takes.
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("message"), 1)
+                & LessThanOrEqual(Length("message"), MESSAGE_MAX_LENGTH),
+                name="reaction_message_length",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("display_name"), 1)
+                & LessThanOrEqual(Length("display_name"), DISPLAY_NAME_MAX_LENGTH),
+                name="reaction_display_name_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "approved", "rejected", "spam"]
+                ),
+                name="reaction_status_valid",
+            ),
         ]
         indexes = [
             # The story page: approved reactions of one story, featured first.

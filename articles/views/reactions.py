@@ -92,7 +92,9 @@ def submit_reaction(request: HttpRequest, slug: str) -> HttpResponse:
                 JsonResponse(
                     {
                         "status": "csrf",
-                        "message": "Your session expired. Please send it again.",
+                        "message": "We could not confirm that this came from "
+                        "your browser. Please allow cookies for this site and send "
+                        "it again.",
                     },
                     status=403,
                 )
@@ -124,23 +126,23 @@ def submit_reaction(request: HttpRequest, slug: str) -> HttpResponse:
         return _page(request, article, form, status=400)
 
     fingerprint = moderation.reader_fingerprint(request)
-    if not form.is_honeypot_filled:
-        rate = moderation.reserve_submission(fingerprint=fingerprint)
-        if not rate.allowed:
-            minutes = max(1, round(rate.retry_after / 60))
-            message = (
-                "You have sent several reactions in a short time. "
-                f"Please try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+    # Robots that fill the honeypot are limited too, so they cannot flood the table.
+    rate = moderation.reserve_submission(fingerprint=fingerprint)
+    if not rate.allowed:
+        minutes = max(1, round(rate.retry_after / 60))
+        message = (
+            "You have sent several reactions in a short time. "
+            f"Please try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+        if wants_json:
+            response = JsonResponse(
+                {"status": "limited", "message": message}, status=429
             )
-            if wants_json:
-                response = JsonResponse(
-                    {"status": "limited", "message": message}, status=429
-                )
-            else:
-                form.add_error(None, message)
-                response = _page(request, article, form, status=429)
-            response["Retry-After"] = str(rate.retry_after)
-            return _no_store(response)
+        else:
+            form.add_error(None, message)
+            response = _page(request, article, form, status=429)
+        response["Retry-After"] = str(rate.retry_after)
+        return _no_store(response)
 
     moderation.submit_reaction(
         article=article,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, FanReaction
 from articles.moderation import message_digest
-from newsroom.groups import EDITORS, MODERATORS
+from newsroom.groups import EDITORS, MODERATORS, sync_groups
 
 
 class StoryFactory(factory.django.DjangoModelFactory):
@@ -48,6 +48,9 @@ def staff_user(username: str, group: str | None = None, **extra):
         username=username, password="pw-for-tests-only", is_staff=True, **extra
     )
     if group:
+        if not Group.objects.filter(name=group).exists():
+            # A transactional (browser) test flushed the tables; put the policy back.
+            sync_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
 

@@ -284,3 +284,27 @@ def test_pending_counts_count_flagged_reactions_once():
     flagged.flags.create(code="burst", reason="burst")
     FanReactionFactory(status="approved")
     assert pending_counts() == {"pending": 3, "flagged": 1}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"message": ""}, {"message": "x" * 501}, {"display_name": ""}, {"status": "gone"}],
+)
+def test_database_refuses_rows_outside_the_limits(fields):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FanReactionFactory(**fields)
+
+
+def test_editors_read_reactions_but_cannot_touch_the_moderation_record():
+    from newsroom.groups import EDITORS, permission_matches
+
+    assert permission_matches(EDITORS, "articles", "view_fanreaction")
+    assert permission_matches(EDITORS, "articles", "view_reactiondecision")
+    for codename in (
+        "change_reactiondecision",
+        "delete_reactionflag",
+        "add_fanreaction",
+    ):
+        assert not permission_matches(EDITORS, "articles", codename)

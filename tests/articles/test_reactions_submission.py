@@ -179,7 +179,9 @@ def test_windows_line_breaks_count_once(reader, story):
 
 
 def test_honeypot_filled_is_filed_as_spam_never_shown(reader, story):
-    response = post_with_script(reader, story, {**VALID, "website": "http://spam.test"})
+    response = post_with_script(
+        reader, story, {**VALID, "leave_empty": "http://spam.test"}
+    )
     assert response.status_code == 201  # robots learn nothing
     reaction = FanReaction.objects.get()
     assert reaction.status == FanReaction.Status.SPAM
@@ -277,3 +279,11 @@ def test_unpublished_story_takes_no_reactions(reader):
 
 def test_get_on_the_post_target_is_not_allowed(reader, story):
     assert reader.get(url(story)).status_code == 405
+
+
+def test_honeypot_robots_are_rate_limited_too(reader, story, settings):
+    settings.REACTIONS_RATE_LIMIT = 2
+    robot = {**VALID, "leave_empty": "buy now"}
+    statuses = [post_with_script(reader, story, robot).status_code for _ in range(4)]
+    assert statuses == [201, 201, 429, 429]
+    assert FanReaction.objects.filter(status="spam").count() == 2

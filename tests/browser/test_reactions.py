@@ -120,3 +120,38 @@ def test_script_shows_errors_next_to_the_field(live_server, page):
     )
     expect(page.get_by_label("Your name", exact=True)).to_have_value("Bora")
     assert FanReaction.objects.count() == 0
+
+
+def test_moderator_reads_why_a_reaction_was_held_and_rejects_it(
+    live_server, browser, screenshot_dir
+):
+    story = StoryFactory(headline="NewJeans' Hyein joins IU on The Winning")
+    held = FanReactionFactory(
+        article=story, display_name="IU official", message="Follow my page www.x.test"
+    )
+    held.flags.create(code="impersonation", reason="Name claims authority: “official”")
+    FanReactionFactory(
+        article=story, fingerprint=held.fingerprint, message="Earlier try"
+    )
+    user = moderator("mod-reader")
+    user.set_password("moderate-carefully")
+    user.save()
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    admin.goto(live_server.url + held.get_admin_url())
+    admin.get_by_label("Username").fill("mod-reader")
+    admin.get_by_label("Password").fill("moderate-carefully")
+    admin.get_by_role("button", name="Log in").click()
+    expect(admin.get_by_text("Name claims authority: “official”")).to_be_visible()
+    expect(admin.get_by_role("link", name="Earlier try")).to_be_visible()
+    admin.screenshot(path=screenshot_dir / "reactions-change-1280.png", full_page=True)
+    admin.get_by_label("Your decision").select_option("reject")
+    admin.get_by_label("Reason (for reject)").select_option("abusive")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".messagelist")).to_be_visible()
+    held.refresh_from_db()
+    assert (held.status, held.decision_reason, held.decided_by) == (
+        "rejected",
+        "abusive",
+        user,
+    )
+    admin.context.close()
