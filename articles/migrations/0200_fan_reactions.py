@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['word'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('word'), name='bannedword_unique_word')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('word'), name='bannedword_unique_word', violation_error_message='This word is already on the list.')],
             },
         ),
         migrations.CreateModel(

@@ -234,7 +234,11 @@ class BannedWord(models.Model):
     class Meta:
         ordering = ["word"]
         constraints = [
-            models.UniqueConstraint(Lower("word"), name="bannedword_unique_word")
+            models.UniqueConstraint(
+                Lower("word"),
+                name="bannedword_unique_word",
+                violation_error_message="This word is already on the list.",
+            )
         ]
 
     def __str__(self) -> str:

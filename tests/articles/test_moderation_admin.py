@@ -279,3 +279,10 @@ def test_desk_partial_is_empty_for_staff_without_reaction_rights():
         render_to_string("admin/_desk_reactions.html", {"request": request}).strip()
         == ""
     )
+
+
+def test_banned_words_are_unique_whatever_the_case(mod_client):
+    mod_client.post("/admin/articles/bannedword/add/", {"word": "Scam"})
+    response = mod_client.post("/admin/articles/bannedword/add/", {"word": "sCAM"})
+    assert response.status_code == 200
+    assert "This word is already on the list." in response.content.decode()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.models import FanReaction
 from articles.templatetags.reactions import reaction_text
@@ -141,3 +145,14 @@ def test_story_page_query_count_does_not_grow_with_reactions(
     with django_assert_max_num_queries(len(few)):
         client.get(story.get_absolute_url())
     assert len(few) <= 3
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_reaction_text_never_lets_markup_through(text):
+    html = str(reaction_text(text))
+    without_ours = re.sub(
+        r'<a href="https?://[^"<>]*" rel="nofollow ugc">|</a>|<br>', "", html
+    )
+    assert "<" not in without_ours and ">" not in without_ours
+    assert '"' not in without_ours
