@@ -287,3 +287,23 @@ def test_honeypot_robots_are_rate_limited_too(reader, story, settings):
     statuses = [post_with_script(reader, story, robot).status_code for _ in range(4)]
     assert statuses == [201, 201, 429, 429]
     assert FanReaction.objects.filter(status="spam").count() == 2
+
+
+def test_first_post_without_token_is_not_logged_as_an_attack(reader, story, caplog):
+    with caplog.at_level("WARNING", logger="django.security.csrf"):
+        reader.post(url(story), VALID)
+    assert not [r for r in caplog.records if r.name == "django.security.csrf"]
+    with caplog.at_level("WARNING", logger="django.security.csrf"):
+        reader.post(url(story), {**VALID, "csrfmiddlewaretoken": "forged" * 6})
+    assert [r for r in caplog.records if r.name == "django.security.csrf"]
+
+
+def test_submission_query_count_is_bounded(
+    reader, story, django_assert_max_num_queries
+):
+    token = token_for(reader)
+    # story; savepoint; banned words; repeat; burst; artist name; staff name;
+    # insert reaction; release savepoint (flags, when any, add one bulk insert)
+    with django_assert_max_num_queries(9):
+        response = reader.post(url(story), VALID, HTTP_X_CSRFTOKEN=token, **JSON)
+    assert response.status_code == 201
