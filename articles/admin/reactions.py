@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -113,12 +114,11 @@ class FanReactionAdmin(admin.ModelAdmin):
     actions = ["approve", "reject", "mark_spam", "feature", "unfeature"]
     list_display = [
         "excerpt",
-        "display_name",
+        "name",
         "story",
-        "status",
-        "is_featured",
+        "state",
         "held_because",
-        "created_at",
+        "received",
     ]
     list_display_links = ["excerpt"]
     list_filter = [
@@ -214,12 +214,30 @@ class FanReactionAdmin(admin.ModelAdmin):
 
     @admin.display(description="reaction")
     def excerpt(self, obj: FanReaction) -> str:
-        text = Truncator(obj.message).chars(80)
+        text = Truncator(obj.message).chars(60)
         return f"{obj.emoji_glyph} {text}".strip()
+
+    @admin.display(description="name", ordering="display_name")
+    def name(self, obj: FanReaction) -> str:
+        return obj.display_name
 
     @admin.display(description="story", ordering="article__headline")
     def story(self, obj: FanReaction) -> str:
-        return Truncator(obj.article.headline).chars(50)
+        return Truncator(obj.article.headline).chars(40)
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj: FanReaction) -> str:
+        label = obj.get_status_display()
+        return f"{label}, featured" if obj.is_featured else label
+
+    @admin.display(description="received", ordering="created_at")
+    def received(self, obj: FanReaction) -> str:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            obj.created_at.isoformat(),
+            timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M"),
+            naturaltime(obj.created_at),
+        )
 
     @admin.display(description="held because")
     def held_because(self, obj: FanReaction) -> str:

@@ -35,6 +35,13 @@ def test_reader_reacts_moderator_approves_reader_sees_it(
     FanReactionFactory(
         article=story, approved=True, display_name="하늘", message="정말 감동이에요"
     )
+    held = FanReactionFactory(
+        article=story,
+        display_name="BTS official",
+        message="Stream www.a.test www.b.test",
+    )
+    held.flags.create(code="links", reason="2 links (more than 1 allowed)")
+    held.flags.create(code="impersonation", reason="Name claims authority: “official”")
     user = moderator("mod-browser")
     user.set_password("moderate-carefully")
     user.save()
