@@ -286,3 +286,16 @@ def test_banned_words_are_unique_whatever_the_case(mod_client):
     response = mod_client.post("/admin/articles/bannedword/add/", {"word": "sCAM"})
     assert response.status_code == 200
     assert "This word is already on the list." in response.content.decode()
+
+
+def test_hostile_text_is_inert_in_the_queue_and_change_page(mod_client):
+    reaction = FanReactionFactory(
+        display_name="<script>alert(1)</script>",
+        message='<img src=x onerror="alert(2)">',
+    )
+    reaction.flags.create(code="banned_word", reason='"><script>alert(3)</script>')
+    for path in (CHANGELIST, change_url(reaction)):
+        html = mod_client.get(path).content.decode()
+        assert "<script>alert(" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
