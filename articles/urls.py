@@ -14,4 +14,5 @@ urlpatterns = [
     path("tags/<str:slug>/", article.tag_detail, name="tag"),
     path("sections/<str:slug>/", article.section_detail, name="section"),
     path("authors/<str:slug>/", article.author_detail, name="author"),
+    path("reactions/token/", reactions.reaction_token, name="reaction_token"),
 ]

@@ -54,6 +54,10 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "articles.delete_fanreaction",
             "articles.moderate_fanreaction",
             "articles.*_bannedword",
+            # The moderation record (flags, decisions) is written only by the services.
+            "articles.add_reaction*",
+            "articles.change_reaction*",
+            "articles.delete_reaction*",
         ],
     ),
     MODERATORS: (

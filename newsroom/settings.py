@@ -350,3 +350,17 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# ---- fan reactions (issue 6): limits, each overridable from the environment ----
+# Accepted reactions per fingerprint per window, counted in the (shared) cache.
+REACTIONS_RATE_LIMIT = env_int("REACTIONS_RATE_LIMIT", 5)
+REACTIONS_RATE_WINDOW = env_int("REACTIONS_RATE_WINDOW", 600)  # seconds
+# A burst (this many from one fingerprint within the window) is held with a flag.
+REACTIONS_BURST_COUNT = env_int("REACTIONS_BURST_COUNT", 3)
+REACTIONS_BURST_WINDOW = env_int("REACTIONS_BURST_WINDOW", 120)  # seconds
+# More links than this are held with a flag.
+REACTIONS_MAX_LINKS = env_int("REACTIONS_MAX_LINKS", 1)
+# An exact repeat of a message seen within this many seconds is held.
+REACTIONS_REPEAT_WINDOW = env_int("REACTIONS_REPEAT_WINDOW", 60 * 60 * 24)
+REACTIONS_PER_PAGE = env_int("REACTIONS_PER_PAGE", 20)
+# ---- end fan reactions ----

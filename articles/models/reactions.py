@@ -1,3 +1,245 @@
-"""Readers' fan reactions (filled by the reactions work)."""
+"""Readers' fan reactions, the automatic flags that held them, and every decision."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+
+__all__ = [
+    "BannedWord",
+    "FanReaction",
+    "FanReactionQuerySet",
+    "ReactionDecision",
+    "ReactionFlag",
+]
+
+MESSAGE_MAX_LENGTH = 500
+DISPLAY_NAME_MAX_LENGTH = 40
+
+
+class FanReactionQuerySet(models.QuerySet):
+    def approved(self) -> Self:
+        """What readers may see: pending, rejected and spam reactions never show."""
+        return self.filter(status=FanReaction.Status.APPROVED)
+
+    def pending(self) -> Self:
+        """The moderators' queue."""
+        return self.filter(status=FanReaction.Status.PENDING)
+
+    def for_story_page(self) -> Self:
+        """Featured first, then newest: the order under a story (index-backed)."""
+        return self.approved().order_by("-is_featured", "-created_at", "-pk")
+
+
+class FanReaction(models.Model):
+    """A reader's short message under a story; shown only once a moderator approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    class Emoji(models.TextChoices):
+        HEART = "heart", "❤️"
+        PURPLE_HEART = "purple_heart", "💜"
+        FIRE = "fire", "🔥"
+        CLAP = "clap", "👏"
+        STAR_EYES = "star_eyes", "🤩"
+        CRYING = "crying", "😭"
+
+    class RejectionReason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSIVE = "abusive", "Abusive"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL_INFORMATION = "personal_information", "Personal information"
+        OTHER = "other", "Other"
+
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="fan_reactions",
+        verbose_name="story",
+    )
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
+    message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    emoji = models.CharField(max_length=16, choices=Emoji.choices, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    is_featured = models.BooleanField("featured", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    fingerprint = models.CharField(
+        "submitter fingerprint",
+        max_length=64,
+        editable=False,
+        help_text="Salted hash of the reader's address and browser; never the address.",
+    )
+    message_digest = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="Hash of the normalised message, to spot exact repeats.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_reason = models.CharField(
+        max_length=32, choices=RejectionReason.choices, blank=True, editable=False
+    )
+
+    objects = FanReactionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fan reaction"
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("moderate_fanreaction", "Can approve, reject and feature fan reactions")
+        ]
+        constraints = [
+            # The limits hold in the database too, whatever path a row takes.
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("message"), 1)
+                & LessThanOrEqual(Length("message"), MESSAGE_MAX_LENGTH),
+                name="reaction_message_length",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("display_name"), 1)
+                & LessThanOrEqual(Length("display_name"), DISPLAY_NAME_MAX_LENGTH),
+                name="reaction_display_name_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "approved", "rejected", "spam"]
+                ),
+                name="reaction_status_valid",
+            ),
+        ]
+        indexes = [
+            # The story page: approved reactions of one story, featured first.
+            models.Index(
+                fields=["article", "status", "-is_featured", "-created_at"],
+                name="reaction_story_page",
+            ),
+            # The moderators' queue and the pending counts.
+            models.Index(fields=["status", "-created_at"], name="reaction_queue"),
+            # Burst detection and "the submitter's other reactions".
+            models.Index(
+                fields=["fingerprint", "-created_at"], name="reaction_fingerprint"
+            ),
+            # Exact repeats of a recent message.
+            models.Index(
+                fields=["message_digest", "-created_at"], name="reaction_repeat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        excerpt = self.message if len(self.message) <= 60 else self.message[:59] + "…"
+        return f"{self.display_name}: {excerpt}"
+
+    def get_absolute_url(self) -> str:
+        return self.article.get_absolute_url() + "#reactions"
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:articles_fanreaction_change", args=[self.pk])
+
+    @property
+    def emoji_glyph(self) -> str:
+        return self.Emoji(self.emoji).label if self.emoji else ""
+
+
+class ReactionFlag(models.Model):
+    """One automatic check that fired on a reaction, with the reason it gives."""
+
+    class Code(models.TextChoices):
+        LINKS = "links", "Too many links"
+        BANNED_WORD = "banned_word", "Banned word"
+        REPEAT = "repeat", "Repeated message"
+        BURST = "burst", "Burst from one submitter"
+        IMPERSONATION = "impersonation", "Impersonation"
+        HONEYPOT = "honeypot", "Honeypot filled"
+
+    reaction = models.ForeignKey(
+        FanReaction, on_delete=models.CASCADE, related_name="flags"
+    )
+    code = models.CharField(max_length=32, choices=Code.choices)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["code"], name="reaction_flag_code")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.reason}"
+
+
+class ReactionDecision(models.Model):
+    """The audit trail: every moderation decision, who made it and when."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        SPAM = "spam", "Marked as spam"
+        FEATURE = "feature", "Featured"
+        UNFEATURE = "unfeature", "Unfeatured"
+
+    reaction = models.ForeignKey(
+        FanReaction, on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    reason = models.CharField(
+        max_length=32, choices=FanReaction.RejectionReason.choices, blank=True
+    )
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the automatic checks decided.",
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        who = self.decided_by or "automatic checks"
+        return f"{self.get_action_display()} by {who}"
+
+
+class BannedWord(models.Model):
+    """A word moderators keep out: a match holds the reaction, or marks it spam."""
+
+    word = models.CharField(max_length=100)
+    is_spam = models.BooleanField(
+        "send straight to spam",
+        default=False,
+        help_text="Leave off to hold matching reactions in the queue instead.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("word"),
+                name="bannedword_unique_word",
+                violation_error_message="This word is already on the list.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word

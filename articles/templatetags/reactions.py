@@ -1,0 +1,71 @@
+"""Template tags for fan reactions: the block under a story and the desk counts."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.moderation import pending_counts
+from articles.reaction_forms import ReactionForm
+
+register = template.Library()
+
+PAGE_PARAMETER = "reactions"
+_URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}’”\"'"
+
+
+@register.inclusion_tag("articles/_reactions.html", takes_context=True)
+def reactions_block(context: template.Context, article) -> dict:
+    """Approved reactions and the form; identical for every reader, so it caches."""
+    request = context.get("request")
+    per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
+    paginator = Paginator(article.fan_reactions.for_story_page(), per_page)
+    page_number = request.GET.get(PAGE_PARAMETER) if request else None
+    page_obj = paginator.get_page(page_number)
+    return {
+        "article": article,
+        "page_obj": page_obj,
+        "reactions": page_obj.object_list,
+        "count": paginator.count,
+        "page_parameter": PAGE_PARAMETER,
+        "form": ReactionForm(),
+        "is_sent": bool(request and request.GET.get("reaction") == "sent"),
+    }
+
+
+@register.filter(is_safe=True)
+def reaction_text(text: str) -> SafeString:
+    """A reader's plain text made inert, with web links marked as user content."""
+    parts = []
+    position = 0
+    for match in _URL_RE.finditer(text or ""):
+        url = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(url)
+        parts.append(escape(text[position : match.start()]))
+        parts.append(
+            format_html(
+                '<a href="{}" rel="nofollow ugc">{}</a>',
+                url,
+                url if len(url) <= 60 else url[:57] + "…",
+            )
+        )
+        position = end
+    parts.append(escape((text or "")[position:]))
+    html = "".join(parts).replace("\n", "<br>")
+    return mark_safe(html)  # noqa: S308 - every piece was escaped above
+
+
+@register.inclusion_tag("articles/_reactions_desk.html", takes_context=True)
+def reaction_desk(context: template.Context) -> dict:
+    """Pending counts for the admin index, shown to those who may see reactions."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if not (user and user.has_perm("articles.view_fanreaction")):
+        return {"is_visible": False}
+    return {"is_visible": True, **pending_counts()}

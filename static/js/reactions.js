@@ -1,0 +1,134 @@
+/* Fan reactions: send the form without a page reload.
+ *
+ * The story page may come from a shared cache, so its form carries no CSRF token.
+ * This script fetches a fresh one from an uncached endpoint just before sending, posts
+ * with fetch and shows the answer in the form's live region. Without this script the
+ * form still works: the server asks the reader to confirm once, with a valid token.
+ */
+(function () {
+  "use strict";
+
+  function errorBox(form, name) {
+    return form.querySelector('[data-reactions-error="' + name + '"]');
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[data-reactions-error]").forEach(function (box) {
+      box.textContent = "";
+      box.hidden = true;
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+      field.removeAttribute("aria-invalid");
+      var described = (field.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter(function (id) { return id && !/-error$/.test(id); });
+      field.setAttribute("aria-describedby", described.join(" "));
+    });
+    form.querySelectorAll(".has-error").forEach(function (el) {
+      el.classList.remove("has-error");
+    });
+  }
+
+  function showErrors(form, errors) {
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var box = errorBox(form, name) || errorBox(form, "__all__");
+      if (!box) { return; }
+      box.textContent = errors[name].join(" ");
+      box.hidden = false;
+      var field = form.elements[name];
+      if (field && field.nodeType === 1) {
+        field.setAttribute("aria-invalid", "true");
+        var described = field.getAttribute("aria-describedby") || "";
+        field.setAttribute("aria-describedby", (described + " " + box.id).trim());
+        if (field.parentNode) { field.parentNode.classList.add("has-error"); }
+        first = first || field;
+      }
+    });
+    if (first) { first.focus(); }
+  }
+
+  function setStatus(form, text) {
+    var status = form.querySelector("[data-reactions-status]");
+    if (status) { status.textContent = text; }
+  }
+
+  function fetchToken(form) {
+    return fetch(form.dataset.tokenUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("token"); }
+      return response.json();
+    }).then(function (data) { return data.token; });
+  }
+
+  function post(form, token) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": token }
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        data.httpStatus = response.status;
+        return data;
+      });
+    });
+  }
+
+  function send(form, isRetry) {
+    return fetchToken(form).then(function (token) {
+      return post(form, token);
+    }).then(function (data) {
+      if (data.status === "csrf" && !isRetry) { return send(form, true); }
+      return data;
+    });
+  }
+
+  function updateCount(form) {
+    var field = form.elements.message;
+    var count = form.querySelector("[data-reactions-count]");
+    if (!field || !count) { return; }
+    var left = Number(field.getAttribute("maxlength") || 500) - field.value.length;
+    count.textContent = " (" + left + " left)";
+  }
+
+  function enhance(form) {
+    var button = form.querySelector('button[type="submit"]');
+    updateCount(form);
+    form.addEventListener("input", function () { updateCount(form); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.busy) { return; }
+      form.dataset.busy = "1";
+      if (button) { button.disabled = true; }
+      clearErrors(form);
+      setStatus(form, "Sending…");
+      send(form, false).then(function (data) {
+        if (data.status === "accepted") {
+          form.reset();
+          updateCount(form);
+          setStatus(form, data.message);
+        } else if (data.status === "invalid") {
+          setStatus(form, "");
+          showErrors(form, data.errors || {});
+        } else {
+          setStatus(form, "");
+          showErrors(form, { __all__: [data.message || "Something went wrong."] });
+        }
+      }).catch(function () {
+        setStatus(form, "");
+        showErrors(form, {
+          __all__: ["We couldn't reach the newsroom. Your text is still here; please try again."]
+        });
+      }).then(function () {
+        delete form.dataset.busy;
+        if (button) { button.disabled = false; }
+      });
+    });
+  }
+
+  document.querySelectorAll("form[data-reactions-form]").forEach(enhance);
+})();
