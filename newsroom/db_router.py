@@ -24,7 +24,7 @@ PRIMARY = "default"
 
 # Apps whose rows are read right after they are written by another request or process:
 # a session just created at login, a task row a worker is about to claim.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_db"})
+PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_database"})
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

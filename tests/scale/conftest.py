@@ -103,8 +103,8 @@ def replica_alias(django_db_setup, django_db_blocker) -> Iterator[str]:
         finally:
             connections[REPLICA_ALIAS].close()
             del connections[REPLICA_ALIAS]
-            del connections.settings[REPLICA_ALIAS]
-            del settings.DATABASES[REPLICA_ALIAS]
+            connections.settings.pop(REPLICA_ALIAS, None)
+            settings.DATABASES.pop(REPLICA_ALIAS, None)
             with connections["default"]._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{replica_name}"')
 
