@@ -277,9 +277,19 @@ def _stop(web: WebProcess) -> None:
         web.process.wait(timeout=STOP_SECONDS)
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> str:
+    """Hashed static files, as the image builds them (the manifest storage needs them)."""
+    static_root = str(tmp_path_factory.mktemp("static"))
+    manage(
+        "collectstatic", "--noinput", env=project_environment(STATIC_ROOT=static_root)
+    )
+    return static_root
+
+
 @pytest.fixture
 def web_processes(
-    tmp_path,
+    tmp_path, collected_static
 ) -> Iterator[Callable[..., list[WebProcess]]]:
     """Start ``count`` gunicorn processes with one environment; all stopped afterwards.
 
@@ -289,7 +299,7 @@ def web_processes(
     started: list[WebProcess] = []
 
     def start(count: int = 2, **env: str) -> list[WebProcess]:
-        environment = project_environment(**env)
+        environment = project_environment(STATIC_ROOT=collected_static, **env)
         batch = []
         for _ in range(count):
             port = free_port()
