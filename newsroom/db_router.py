@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -70,15 +71,27 @@ class PinPrimaryMiddleware:
     """Starts each request with a fresh pin: pinned for the admin and unsafe methods.
 
     The previous value is restored afterwards, so a pin set by a write never leaks into
-    the next request served by the same thread.
+    the next request served by the same thread. Works under WSGI and ASGI alike.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    sync_capable = True
+    async_capable = True
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
         with primary_pin(request_needs_primary(request)):
             return self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        with primary_pin(request_needs_primary(request)):
+            return await self.get_response(request)
 
 
 class PrimaryReplicaRouter:

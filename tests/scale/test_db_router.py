@@ -173,6 +173,27 @@ def test_a_write_during_a_request_does_not_pin_the_next_request(two_replicas):
     assert second.content.startswith(b"replica_")
 
 
+def test_the_middleware_pins_async_requests_too(two_replicas):
+    async def view(request):
+        before = router.db_for_read(Group)
+        router.db_for_write(Group)
+        return HttpResponse(f"{before} {router.db_for_read(Group)}")
+
+    middleware = PinPrimaryMiddleware(view)
+
+    async def both():
+        return await asyncio.gather(
+            middleware(RequestFactory().get("/")),
+            middleware(RequestFactory().get("/admin/")),
+        )
+
+    public, admin = asyncio.run(both())
+    before, after = public.content.decode().split()
+    assert before.startswith("replica_") and after == "default"
+    assert admin.content.decode() == "default default"
+    assert not is_pinned_to_primary()
+
+
 # --- on PostgreSQL, with a real second database as the replica ----------------------
 
 
