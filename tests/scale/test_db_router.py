@@ -8,6 +8,7 @@ and CaptureQueriesContext on both connections shows which one ran each query.
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,6 +28,12 @@ from newsroom.db_router import (
 from tests.scale.conftest import REPLICA_ALIAS, requires_postgresql
 
 router = PrimaryReplicaRouter()
+
+
+def run_in_fresh_loop(coroutine):
+    """asyncio.run in its own thread: a browser test may leave a loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result(timeout=10)
 
 
 @pytest.fixture
@@ -120,7 +127,7 @@ def test_a_pin_in_one_asyncio_task_does_not_pin_another(two_replicas):
     async def both():
         return await asyncio.gather(request(True), request(False))
 
-    after_write, plain = asyncio.run(both())
+    after_write, plain = run_in_fresh_loop(both())
     assert after_write == "default"
     assert plain.startswith("replica_")
 
@@ -187,7 +194,7 @@ def test_the_middleware_pins_async_requests_too(two_replicas):
             middleware(RequestFactory().get("/admin/")),
         )
 
-    public, admin = asyncio.run(both())
+    public, admin = run_in_fresh_loop(both())
     before, after = public.content.decode().split()
     assert before.startswith("replica_") and after == "default"
     assert admin.content.decode() == "default default"
