@@ -5,7 +5,9 @@ it has written (it would miss its own write), and staff in the admin always see 
 primary. The "pinned to primary" flag is a context variable, so it is per thread and per
 asyncio task: one request's write never pins another's reads.
 
-With no ``DATABASE_REPLICAS`` configured, every query goes to ``default``.
+Outside a request (management commands, the task worker, the shell) the flag defaults to
+pinned: only the middleware unpins, and only for a public, safe-method request. With no
+``DATABASE_REPLICAS`` configured, every query goes to ``default``.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_database"})
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
+# Pinned unless a request says otherwise: a command that reads then writes must not
+# decide on a lagging copy.
 _pinned_to_primary: ContextVar[bool] = ContextVar(
-    "newsroom_pinned_to_primary", default=False
+    "newsroom_pinned_to_primary", default=True
 )
 
 

@@ -78,6 +78,20 @@ def test_replicas_are_never_migrated(two_replicas):
     assert router.allow_migrate("default", "articles") is None
 
 
+def test_outside_a_request_everything_reads_the_primary(settings):
+    """Commands, the worker and the shell: no middleware unpinned them."""
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    seen = {}
+
+    def fresh_thread():
+        seen["read"] = router.db_for_read(Group)
+
+    thread = threading.Thread(target=fresh_thread)
+    thread.start()
+    thread.join(5)
+    assert seen == {"read": "default"}
+
+
 def test_the_pin_is_restored_after_the_block():
     with primary_pin(False):
         with primary_pin(True):
