@@ -157,3 +157,13 @@ def make_renditions(storage: Storage, source_name: str) -> list[Rendition]:
 def delete_renditions(storage: Storage, source_name: str) -> list[str]:
     """Remove every rendition of a source (when the image is cleared or replaced)."""
     return _remove_stale(storage, rendition_dir(source_name), keep=set())
+
+
+def srcset(
+    storage: Storage, source_name: str, source_width: int, image_format: str = "WEBP"
+) -> str:
+    """The ``srcset`` attribute for a source's renditions, without touching storage."""
+    return ", ".join(
+        f"{storage.url(rendition_name(source_name, width, image_format))} {width}w"
+        for width in target_widths(source_width)
+    )

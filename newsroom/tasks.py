@@ -20,7 +20,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django_tasks import TaskContext, task
 from django_tasks.base import Task
@@ -141,3 +142,19 @@ def refresh_image_renditions(
         "source": image.name,
         "renditions": [rendition.as_dict() for rendition in made],
     }
+
+
+def schedule_image_renditions(instance: Model, field: str) -> None:
+    """Refresh an image's renditions once the saving transaction has committed.
+
+    After the commit, so the worker (reading the primary) finds the new file name; a
+    rolled-back save schedules nothing.
+    """
+    if not getattr(instance, field):
+        return
+    meta = instance._meta
+    transaction.on_commit(
+        lambda: refresh_image_renditions.enqueue(
+            meta.app_label, meta.model_name, instance.pk, field
+        )
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
@@ -232,4 +232,47 @@ def run_worker_batch() -> None:
     """What `manage.py db_worker` does in production, until the queue is empty."""
     call_command(
         "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0
+    )
+
+
+def test_scheduling_waits_for_the_commit_then_makes_renditions(photo_model, delays):
+    photo = photo_model.objects.create(caption="scheduled")
+
+    with transaction.atomic():
+        photo.image.save("scheduled.jpg", ContentFile(jpeg(700, 350)))
+        tasks.schedule_image_renditions(photo, "image")
+        assert folder_contents(photo.image.name) == []  # nothing before the commit
+
+    assert len(folder_contents(photo.image.name)) == 4
+
+
+def test_a_rolled_back_save_schedules_nothing(photo_model, delays):
+    photo = photo_model.objects.create(caption="rolled back")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        photo.image.save("rolled-back.jpg", ContentFile(jpeg(700, 350)))
+        tasks.schedule_image_renditions(photo, "image")
+        raise RuntimeError("the editor's save failed")
+
+    assert folder_contents(photo.image.name) == []
+
+
+def test_scheduling_an_empty_image_does_nothing(
+    photo_model, django_capture_on_commit_callbacks
+):
+    photo = photo_model.objects.create(caption="no image")
+    with django_capture_on_commit_callbacks() as pending:
+        tasks.schedule_image_renditions(photo, "image")
+    assert pending == []
+
+
+def test_srcset_lists_the_renditions_a_source_gets():
+    storage = default_storage
+    assert renditions.srcset(storage, "photos/iu.jpg", 1000) == (
+        "/media/renditions/photos/iu/w320.webp 320w, "
+        "/media/renditions/photos/iu/w640.webp 640w, "
+        "/media/renditions/photos/iu/w960.webp 960w"
+    )
+    assert renditions.srcset(storage, "photos/iu.jpg", 200, "JPEG") == (
+        "/media/renditions/photos/iu/w200.jpg 200w"
     )
