@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -185,6 +186,25 @@ def process_database(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     manage("migrate", "--noinput", env=project_environment(DATABASE_URL=url))
     return url
+
+
+@pytest.fixture
+def shared_database_url(transactional_db, process_database) -> str:
+    """A database URL other processes can use, holding what this test commits.
+
+    On PostgreSQL: pytest-django's test database itself (use with transactional_db,
+    so rows are committed). On SQLite the test database lives in memory, so: the
+    migrated temporary file of ``process_database``.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return process_database
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    host = db["HOST"] or "127.0.0.1"
+    port = db["PORT"] or "5432"
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
 def free_port() -> int:

@@ -131,3 +131,27 @@ def test_a_login_on_one_gunicorn_process_is_valid_on_the_other(
 
     status, headers, _ = second.get("/admin/")  # the control: no cookie, no entry
     assert status == 302 and "/admin/login/" in headers["location"]
+
+
+COUNT_GROUPS = """
+from django.contrib.auth.models import Group
+print(Group.objects.filter(name__startswith="shared-").count())
+"""
+
+
+def test_other_processes_see_what_the_test_commits(shared_database_url):
+    """What the caching round builds on: data made here, served by other processes."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # The SQLite test database is in memory: a child writes the shared file.
+        run(
+            "from django.contrib.auth.models import Group;"
+            "Group.objects.create(name='shared-1')",
+            DATABASE_URL=shared_database_url,
+        )
+    else:
+        Group.objects.create(name="shared-1")
+
+    assert run(COUNT_GROUPS, DATABASE_URL=shared_database_url) == "1"
