@@ -229,7 +229,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Media go to S3-compatible object storage (django-storages) when AWS_STORAGE_BUCKET_NAME
 # is set, so every web process and the worker see the same files; local files otherwise.
 # Static files are hashed at collectstatic: whitenoise serves hashed names with a
-# one-year immutable Cache-Control, so a CDN may keep them for ever.
+# ten-year immutable Cache-Control, so a CDN may keep them for ever.
 STORAGES = {
     "default": media_storage_from_environment(os.environ),
     "staticfiles": {
