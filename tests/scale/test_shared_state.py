@@ -155,3 +155,36 @@ def test_other_processes_see_what_the_test_commits(shared_database_url):
         Group.objects.create(name="shared-1")
 
     assert run(COUNT_GROUPS, DATABASE_URL=shared_database_url) == "1"
+
+
+ENQUEUE = """
+from newsroom.tasks import refresh_image_renditions
+result = refresh_image_renditions.enqueue("auth", "user", 987654, "username")
+print(result.id, result.status)
+"""
+
+RESULT = """
+from django_tasks_db.models import DBTaskResult
+row = DBTaskResult.objects.get()
+print(row.status, row.return_value)
+"""
+
+
+def test_a_task_enqueued_by_one_process_is_run_by_a_db_worker_process(
+    process_database,
+):
+    """The production path: TASK_BACKEND=database, `manage.py db_worker`."""
+    env = {"DATABASE_URL": process_database, "TASK_BACKEND": "database"}
+    _, status = run(ENQUEUE, **env).split()
+    assert status == "READY"
+
+    manage(
+        "db_worker",
+        "--batch",
+        "--queue-name",
+        "*",
+        "--no-startup-delay",
+        env=project_environment(**env),
+    )
+
+    assert run(RESULT, **env) == "SUCCESSFUL {'source': None, 'renditions': []}"
