@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
 
+from newsroom.storage import media_storage_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "artists",
     "discography",
     "articles",
@@ -84,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Scale-out: first, so every later database read in the request sees the pin.
+    "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no more.
@@ -147,6 +153,25 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 
+# --- Scale-out: read replicas (issue 11) -------------------------------------------
+# DATABASE_REPLICA_URLS (comma-separated) adds the aliases replica_1..n with the same
+# connection options; newsroom.db_router sends reads there unless the request is
+# pinned to the primary (admin, unsafe methods, anything after a write). In tests a
+# replica mirrors the default test database, as Django advises for replicas.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica_{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=600, conn_health_checks=True
+    )
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+# Paths whose every query goes to the primary (staff see their own writes at once).
+DATABASE_PRIMARY_PATH_PREFIXES = ["/admin/"]
+# --- end scale-out: read replicas ----------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Django's Redis cache shared by every process when REDIS_URL is set;
@@ -169,6 +194,36 @@ else:
         }
     }
 
+# --- Scale-out: sessions and background tasks (issue 11) -----------------------------
+# Sessions live in the database with a cache in front (Redis when REDIS_URL is set), so
+# any web process can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# django-tasks: tasks run inline (ImmediateBackend) in development and tests; with
+# TASK_BACKEND=database they are stored by django-tasks-db and run by
+# `python manage.py db_worker`.
+TASK_BACKEND = env("TASK_BACKEND", "immediate")
+if TASK_BACKEND == "database":
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "media"],
+        }
+    }
+elif TASK_BACKEND == "immediate":
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "media"],
+        }
+    }
+else:
+    sys.exit(
+        f"newsroom: TASK_BACKEND={TASK_BACKEND!r} is not known; "
+        "use 'immediate' (inline) or 'database' (db_worker)."
+    )
+# --- end scale-out: sessions and background tasks ------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -188,13 +243,21 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# --- Scale-out: media and static files (issue 11) ------------------------------------
+# Media go to S3-compatible object storage (django-storages) when AWS_STORAGE_BUCKET_NAME
+# is set, so every web process and the worker see the same files; local files otherwise.
+# Static files are hashed at collectstatic: whitenoise serves hashed names with a
+# ten-year immutable Cache-Control, so a CDN may keep them for ever.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_environment(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+STATIC_ROOT = Path(env("STATIC_ROOT", str(STATIC_ROOT)))
+# Unhashed names (favicon, robots) are revalidated hourly.
 WHITENOISE_MAX_AGE = 3600
+# --- end scale-out: media and static files -------------------------------------------
 
 # Uploads: keep request bodies and images bounded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,160 @@
+"""Background tasks (django-tasks) and the retry-with-backoff wrapper they share.
+
+The backport has no automatic retries, so :func:`retrying_task` adds them: a transient
+failure (storage or database hiccup) is tried again after an exponentially growing
+delay. On a backend that can defer work (django-tasks-db and its ``db_worker``) the
+next attempt is enqueued with ``run_after`` and the failed attempt is recorded as
+failed; on the inline ImmediateBackend (development, tests) the attempt is repeated in
+place after a short sleep. Tasks always read the primary database: a replica may not
+yet have the row the task was enqueued for.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.db import DatabaseError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django_tasks import TaskContext, task
+from django_tasks.base import Task
+
+from newsroom import renditions
+from newsroom.db_router import primary_pin
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Indirection so tests can observe the delays instead of waiting them out.
+sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff: base, base*factor, base*factor², ... capped at ``cap``."""
+
+    base: float = 1.0
+    factor: float = 2.0
+    cap: float = 300.0
+    # Up to this fraction is added at random, so many workers don't retry in lockstep.
+    jitter: float = 0.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        if attempt < 1:
+            raise ValueError("attempts are counted from 1")
+        delay = min(self.cap, self.base * self.factor ** (attempt - 1))
+        if self.jitter:
+            delay += delay * random.uniform(0, self.jitter)
+        return delay
+
+
+def retrying_task(
+    *,
+    max_attempts: int = 4,
+    backoff: Backoff | None = None,
+    retry_on: tuple[type[BaseException], ...] = (OSError, DatabaseError),
+    **task_options: Any,
+) -> Callable[[Callable[..., T]], Task]:
+    """Like ``@task()``, with up to ``max_attempts`` tries on ``retry_on`` errors."""
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    policy = backoff or Backoff(base=2.0, factor=4.0, cap=600.0, jitter=0.1)
+
+    def decorate(func: Callable[..., T]) -> Task:
+        def run(context: TaskContext, *args: Any, attempt: int = 1, **kwargs: Any) -> T:
+            while True:
+                try:
+                    with primary_pin(True):
+                        return func(*args, **kwargs)
+                except retry_on as error:
+                    if attempt >= max_attempts:
+                        logger.error(
+                            "task %s failed for good after %d attempts: %r",
+                            func.__name__,
+                            attempt,
+                            error,
+                        )
+                        raise
+                    delay = policy.delay(attempt)
+                    current = context.task_result.task
+                    if current.get_backend().supports_defer:
+                        current.using(
+                            run_after=timezone.now() + timedelta(seconds=delay)
+                        ).enqueue(*args, attempt=attempt + 1, **kwargs)
+                        logger.warning(
+                            "task %s attempt %d failed (%r); attempt %d in %.1fs",
+                            func.__name__,
+                            attempt,
+                            error,
+                            attempt + 1,
+                            delay,
+                        )
+                        raise
+                    logger.warning(
+                        "task %s attempt %d failed (%r); retrying inline in %.1fs",
+                        func.__name__,
+                        attempt,
+                        error,
+                        delay,
+                    )
+                    sleep(delay)
+                    attempt += 1
+
+        # The task is found again by module path, so it keeps the function's names;
+        # no __wrapped__, or django-tasks would not see the leading ``context``.
+        run.__module__ = func.__module__
+        run.__name__ = func.__name__
+        run.__qualname__ = func.__qualname__
+        run.__doc__ = func.__doc__
+        return task(takes_context=True, **task_options)(run)
+
+    return decorate
+
+
+@retrying_task(
+    max_attempts=4,
+    backoff=Backoff(base=0.5, factor=2.0, cap=60.0),
+    queue_name="media",
+)
+def refresh_image_renditions(
+    app_label: str, model_name: str, pk: Any, field: str
+) -> dict[str, Any]:
+    """(Re)make the resized JPEG/WebP copies of one image field; safe to run twice."""
+    model = apps.get_model(app_label, model_name)
+    instance = model._default_manager.filter(pk=pk).first()
+    if instance is None:
+        # Deleted since it was enqueued: nothing to do, and nothing to retry.
+        return {"source": None, "renditions": []}
+    image = getattr(instance, field)
+    if not image:
+        return {"source": None, "renditions": []}
+    made = renditions.make_renditions(image.storage, image.name)
+    return {
+        "source": image.name,
+        "renditions": [rendition.as_dict() for rendition in made],
+    }
+
+
+def schedule_image_renditions(instance: Model, field: str) -> None:
+    """Refresh an image's renditions once the saving transaction has committed.
+
+    After the commit, so the worker (reading the primary) finds the new file name; a
+    rolled-back save schedules nothing.
+    """
+    if not getattr(instance, field):
+        return
+    meta = instance._meta
+    transaction.on_commit(
+        lambda: refresh_image_renditions.enqueue(
+            meta.app_label, meta.model_name, instance.pk, field
+        )
+    )

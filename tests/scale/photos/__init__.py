@@ -1,0 +1,1 @@
+"""A test-only app with an image field, standing in for the domain apps' images."""
