@@ -1,7 +1,8 @@
 """Which artists, releases and tracks a story mentions, so editors tag in one click.
 
-One function decides what "mentions" means (``mentions_in``); extend it there (for
-example to aliases and native names) and every caller follows.
+One function decides what "mentions" means (``mentions_in``): an artist is mentioned
+by any of its names (stage, native, sort name and aliases such as birth names and
+romanisations; ``Artist.all_names``), a release or track by its title.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ def mentions_in(text: str, *, exclude: Suggestions | None = None) -> Suggestions
     skip_releases = {r.pk for r in exclude.releases}
     skip_tracks = {t.pk for t in exclude.tracks}
     found = Suggestions()
-    for artist in Artist.objects.exclude(pk__in=skip_artists).only("pk", "name"):
-        if mentions(text, artist.name):
+    artists = Artist.objects.exclude(pk__in=skip_artists).prefetch_related("aliases")
+    for artist in artists:
+        if any(mentions(text, name) for name in artist.all_names()):
             found.artists.append(artist)
     for release in Release.objects.exclude(pk__in=skip_releases).only("pk", "title"):
         if mentions(text, release.title):

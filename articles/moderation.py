@@ -30,6 +30,7 @@ from django.utils.crypto import salted_hmac
 
 from articles.models import (
     Article,
+    Author,
     BannedWord,
     FanReaction,
     ReactionDecision,
@@ -178,9 +179,9 @@ class Flag:
 def impersonation_reason(display_name: str) -> str | None:
     """Why a display name pretends to be someone, or None.
 
-    The single place for this check: it compares against artists' names (switch to
-    ``Artist.objects.matching_name(text)`` once aliases exist), staff names and
-    usernames, and words that claim authority.
+    The single place for this check: it compares against every name of every
+    artist (stage, native, aliases, through ``Artist.objects.matching_name``), the
+    names on staff bylines, staff usernames and names, and words that claim authority.
     """
     folded = comparable(display_name)
     if not folded:
@@ -192,13 +193,15 @@ def impersonation_reason(display_name: str) -> str | None:
     if authority:
         return f"Name claims authority: “{authority[0]}”"
     bare = " ".join(_WORDS_RE.findall(folded.replace("_", " ")))
-    candidates = {folded, bare} - {""}
-    artist_match = Q()
-    for candidate in candidates:
-        artist_match |= Q(name__iexact=candidate)
-    artist = Artist.objects.filter(artist_match).only("name").first()
+    candidates = {display_name.strip(), folded, bare} - {""}
+    artist = Artist.objects.matching_name(*candidates).only("name").first()
     if artist:
         return f"Name matches the artist “{artist.name}”"
+    byline_match = Q()
+    for candidate in candidates:
+        byline_match |= Q(display_name__iexact=candidate)
+    if Author.objects.filter(byline_match).exists():
+        return "Name matches a byline of the newsroom"
     staff_match = Q()
     for candidate in candidates:
         staff_match |= Q(username__iexact=candidate) | Q(full_name__iexact=candidate)

@@ -68,17 +68,19 @@ class Agency(models.Model):
 
 
 class ArtistQuerySet(models.QuerySet):
-    def matching_name(self, text: str) -> Self:
-        """Artists any of whose names (stage, native, alias of any kind) is ``text``.
+    def matching_name(self, *texts: str) -> Self:
+        """Artists any of whose names (stage, native, alias of any kind) is one of ``texts``.
 
         Case, spacing and punctuation are ignored ("kim tae-hyung" finds V), so search
         and the fan-reaction impersonation check agree on who a name means.
         """
-        key = name_key(text)
-        if not key:
+        keys = {key for key in map(name_key, texts) if key}
+        if not keys:
             return self.none()
-        aliased = ArtistAlias.objects.filter(key=key).values("artist_id")
-        return self.filter(Q(name_key=key) | Q(native_name_key=key) | Q(pk__in=aliased))
+        aliased = ArtistAlias.objects.filter(key__in=keys).values("artist_id")
+        return self.filter(
+            Q(name_key__in=keys) | Q(native_name_key__in=keys) | Q(pk__in=aliased)
+        )
 
     def named_like(self, text: str) -> Self:
         """Artists with a name (stage, native or alias) containing ``text``.

@@ -62,6 +62,5 @@ def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "jsonld": artist_jsonld(
                 artist, members=members, groups=groups, request=request
             ),
-            "latest_news": [],  # wired by the articles integration
         },
     )

@@ -37,6 +37,10 @@ PAGE_KEY = "pagecache:page:{digest}"
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
 # Apps whose rows appear on public pages: a change to any of them is a change to pages.
 CONTENT_APPS = frozenset({"articles", "artists", "discography", "taggit"})
+# Rows in content apps that readers never see: the moderation record and word list.
+PRIVATE_MODELS = frozenset(
+    {"articles.reactionflag", "articles.reactiondecision", "articles.bannedword"}
+)
 BYPASS_COOKIES = ("messages",)
 
 
@@ -202,6 +206,8 @@ class AnonymousPageCacheMiddleware:
 
 def _content_changed(sender, instance=None, **kwargs) -> None:
     if sender._meta.app_label not in CONTENT_APPS:
+        return
+    if sender._meta.label_lower in PRIVATE_MODELS:
         return
     affects = getattr(instance, "affects_public_pages", None)
     if callable(affects) and not affects():

@@ -154,6 +154,22 @@ class FanReaction(models.Model):
     def get_admin_url(self) -> str:
         return reverse("admin:articles_fanreaction_change", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the stored status, so a save can tell whether readers saw it before.
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def affects_public_pages(self) -> bool:
+        """Only approved reactions are public: a pending submission changes no page.
+
+        The page cache asks this before invalidating, so a flood of submissions
+        cannot empty the cache; an approval (or a withdrawal) refreshes at once.
+        """
+        approved = self.Status.APPROVED
+        return approved in (self.status, getattr(self, "_stored_status", None))
+
     @property
     def emoji_glyph(self) -> str:
         return self.Emoji(self.emoji).label if self.emoji else ""

@@ -12,6 +12,14 @@ ARTIST_NEWS_COUNT = 6
 
 @register.inclusion_tag("articles/_artist_news.html")
 def artist_news(artist, count: int = ARTIST_NEWS_COUNT) -> dict:
-    """The artist's latest published stories (two queries, whatever the count)."""
-    stories = Article.objects.published().for_listing().about_artist(artist)
-    return {"artist": artist, "stories": list(stories[:count])}
+    """The artist's latest published stories in one query, whatever the count.
+
+    A profile lists headlines, not bylines, which keeps the artist page in budget.
+    """
+    stories = (
+        Article.objects.published()
+        .about_artist(artist)
+        .select_related("section")
+        .order_by("-published_at", "-pk")
+    )
+    return {"artist": artist, "stories": list(stories[:count]), "hide_byline": True}

@@ -302,8 +302,9 @@ def test_submission_query_count_is_bounded(
     reader, story, django_assert_max_num_queries
 ):
     token = token_for(reader)
-    # story; savepoint; banned words; repeat; burst; artist name; staff name;
-    # insert reaction; release savepoint (flags, when any, add one bulk insert)
-    with django_assert_max_num_queries(9):
+    # story; savepoint; banned words; repeat; burst; artist names; byline names;
+    # staff names; insert reaction; release savepoint (flags, when any, add one
+    # bulk insert)
+    with django_assert_max_num_queries(10):
         response = reader.post(url(story), VALID, HTTP_X_CSRFTOKEN=token, **JSON)
     assert response.status_code == 201

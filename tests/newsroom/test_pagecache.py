@@ -123,3 +123,22 @@ def test_cache_outage_falls_back_to_rendering(client, monkeypatch):
 
     monkeypatch.setattr(pagecache._cache(), "get_many", broken)
     assert client.get("/news/a-story/").status_code == 200
+
+
+def test_a_pending_reaction_leaves_the_cache_alone_and_an_approval_refreshes(client):
+    from django.contrib.auth import get_user_model
+
+    from articles.models import FanReaction
+    from articles.moderation import approve_reaction
+
+    story = make_story()
+    client.get("/news/a-story/")
+    reaction = FanReaction.objects.create(
+        article=story, display_name="Reader", message="Lovely shoot"
+    )
+    assert client.get("/news/a-story/")["X-Page-Cache"] == "hit"
+    moderator = get_user_model().objects.create_superuser("mod", "", "pw")
+    approve_reaction(reaction=FanReaction.objects.get(pk=reaction.pk), by=moderator)
+    response = client.get("/news/a-story/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Lovely shoot" in response.content
