@@ -18,18 +18,43 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles import services
-from articles.models import Article, Author, Byline, Correction, Section, Source
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    FanReaction,
+    Section,
+    Source,
+)
+from articles.moderation import approve_reaction, feature_reaction
+from articles.social_demo import DEMO_POST_URLS, load_demo_posts
 from artists.models import Artist
 from discography.models import Release, Track
-from newsroom.groups import EDITORS
+from newsroom.groups import EDITORS, MODERATORS
 
 DESK_USERNAME = "demo-desk"
 
-IU_X_POSTS = [
-    "https://x.com/fan_account_1/status/1762000000000000001",
-    "https://x.com/winning_era_fan/status/1762000000000000002",
+# The posts' own details (invented fans, neutral text) live in articles/social_demo.py.
+IU_X_POSTS = DEMO_POST_URLS[:2]
+LOVE_WINS_ALL_VIDEO = DEMO_POST_URLS[2]
+MODERATION_USERNAME = "demo-moderation"
+# Readers' reactions under the IU story, written for the demo; approved on load.
+IU_REACTIONS = [
+    (
+        "Lilac Notes",
+        "The care everyone on set showed for each other comes through in every frame.",
+        "purple_heart",
+        True,
+    ),
+    (
+        "snowday_listener",
+        "Shot below freezing and it still looks so warm. Thank you for the interview!",
+        "heart",
+        False,
+    ),
+    ("서울의 팬", "인터뷰 잘 읽었어요. 감독님과 모두 고생 많으셨어요.", "clap", False),
 ]
-LOVE_WINS_ALL_VIDEO = "https://www.youtube.com/watch?v=JleoAppaxi0"
 
 IU_INTERVIEW_BODY = f"""\
 <p>IU has looked back on the making of "Love wins all", the song that opened the \
@@ -368,6 +393,7 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
 
 def load() -> str:
     """Create or update the demo stories by slug."""
+    load_demo_posts()  # first, so saving the IU story links posts with their details
     desk = _desk_user()
     sections = {s.slug: s for s in Section.objects.all()}
     authors = {}
@@ -389,4 +415,32 @@ def load() -> str:
         },
     )
     iu.related_articles.set([stories[1], stories[2], stories[4]])
-    return f"{len(stories)} stories"
+    reactions = _load_reactions(iu)
+    return f"{len(stories)} stories, {reactions} approved fan reactions"
+
+
+def _load_reactions(story: Article) -> int:
+    """Approved demo reactions, decided through the moderation service (audited)."""
+    moderator, created = get_user_model().objects.get_or_create(
+        username=MODERATION_USERNAME,
+        defaults={"first_name": "Demo", "last_name": "Moderation"},
+    )
+    if created:
+        moderator.set_unusable_password()
+        moderator.save()
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    moderator = get_user_model().objects.get(pk=moderator.pk)  # fresh permissions
+    for name, message, emoji, featured in IU_REACTIONS:
+        reaction, _ = FanReaction.objects.get_or_create(
+            article=story,
+            display_name=name,
+            message=message,
+            defaults={"emoji": emoji},
+        )
+        if reaction.status != FanReaction.Status.APPROVED:
+            approve_reaction(reaction=reaction, by=moderator)
+        if featured and not reaction.is_featured:
+            feature_reaction(
+                reaction=FanReaction.objects.get(pk=reaction.pk), by=moderator
+            )
+    return len(IU_REACTIONS)
