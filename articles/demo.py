@@ -430,12 +430,12 @@ def _load_reactions(story: Article) -> int:
         moderator.save()
     moderator.groups.add(Group.objects.get(name=MODERATORS))
     moderator = get_user_model().objects.get(pk=moderator.pk)  # fresh permissions
-    for name, message, emoji, featured in IU_REACTIONS:
+    for hour, (name, message, emoji, featured) in enumerate(IU_REACTIONS, start=10):
         reaction, _ = FanReaction.objects.get_or_create(
             article=story,
             display_name=name,
             message=message,
-            defaults={"emoji": emoji},
+            defaults={"emoji": emoji, "created_at": at(2024, 2, 29, hour)},
         )
         if reaction.status != FanReaction.Status.APPROVED:
             approve_reaction(reaction=reaction, by=moderator)
