@@ -140,3 +140,48 @@ def test_a_too_narrow_hero_is_refused_on_model_clean():
     )
     with pytest.raises(ValidationError, match="at least 320"):
         story.full_clean(exclude=["section", "created_by"])
+
+
+def test_refresh_renditions_command_remakes_every_missing_list():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from artists.models import Artist
+    from tests.artists.factories import ArtistFactory
+    from tests.artists.images import image_upload
+
+    story = ArticleFactory(with_hero=True)
+    artist = ArtistFactory(photo=image_upload(size=(500, 400)), photo_alt="IU")
+    made = (story.hero_renditions, artist.photo_renditions)
+    Article.objects.update(hero_renditions=[])
+    Artist.objects.update(photo_renditions=[])
+    ArticleFactory()  # no image: nothing to do
+
+    out = StringIO()
+    call_command("refresh_renditions", stdout=out)
+
+    assert "Scheduled renditions for 2 image(s)." in out.getvalue()
+    assert Article.objects.get(pk=story.pk).hero_renditions == made[0]
+    assert Artist.objects.get(pk=artist.pk).photo_renditions == made[1]
+
+
+def test_the_migration_forgets_hero_lists_in_the_old_shape():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0500_image_renditions")
+    story = ArticleFactory(with_hero=True)
+    current = ArticleFactory(with_hero=True)
+    old_shape = [{"width": 480, "height": 288, "fallback": "a.jpg", "webp": "a.webp"}]
+    Article.objects.filter(pk=story.pk).update(hero_renditions=old_shape)
+
+    migration.forget_old_hero_renditions(apps, None)
+
+    assert Article.objects.get(pk=story.pk).hero_renditions == []
+    assert Article.objects.get(pk=current.pk).hero_renditions == current.hero_renditions
+    # The next save of the story makes renditions in the new shape.
+    story.refresh_from_db()
+    story.save()
+    assert story.hero_renditions and "name" in story.hero_renditions[0]
