@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
 from newsroom.images import (
+    CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
@@ -154,7 +155,7 @@ class Artist(models.Model):
     debuted_on = models.DateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
-    photo = models.ImageField(
+    photo = CheckedImageField(
         upload_to="artists/%Y/",
         blank=True,
         validators=[validate_image],

@@ -22,6 +22,7 @@ from django.utils import timezone
 from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
 from newsroom.images import (
+    CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
@@ -200,7 +201,7 @@ class Release(models.Model):
         blank=True,
         related_name="releases",
     )
-    cover = models.ImageField(
+    cover = CheckedImageField(
         upload_to="covers/%Y/",
         blank=True,
         validators=[validate_image],

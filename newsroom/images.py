@@ -18,9 +18,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
@@ -144,6 +146,23 @@ class ImageValidator:
 
 validate_image = ImageValidator()
 validate_hero_image = ImageValidator(min_width=HERO_MIN_WIDTH)
+
+
+class CheckedImageFormField(forms.ImageField):
+    """The admin's upload field: our check runs before Django's own Pillow check,
+    which would call a decompression bomb merely "corrupted"."""
+
+    def to_python(self, data: Any) -> Any:
+        if data not in self.empty_values and hasattr(data, "read"):
+            check_image(data)
+        return super().to_python(data)
+
+
+class CheckedImageField(models.ImageField):
+    """An ImageField whose form field explains refusals (see CheckedImageFormField)."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
 
 
 def reencode_without_metadata(file: Any) -> tuple[bytes, str]:

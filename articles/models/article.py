@@ -21,6 +21,7 @@ from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
 from newsroom.images import (
+    CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
@@ -164,7 +165,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(blank=True)
 
-    hero_image = models.ImageField(
+    hero_image = CheckedImageField(
         upload_to="articles/hero/originals/%Y/%m/",
         blank=True,
         validators=[validate_hero_image],

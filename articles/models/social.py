@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.social_urls import Platform
 from newsroom.images import (
+    CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
@@ -45,7 +46,7 @@ class SocialPost(models.Model):
         blank=True, help_text="The post's words (or a video's title), as plain text."
     )
     posted_at = models.DateTimeField(null=True, blank=True)
-    thumbnail = models.ImageField(
+    thumbnail = CheckedImageField(
         upload_to="social/%Y/%m/",
         blank=True,
         validators=[validate_image],

@@ -185,3 +185,32 @@ def test_the_migration_forgets_hero_lists_in_the_old_shape():
     story.refresh_from_db()
     story.save()
     assert story.hero_renditions and "name" in story.hero_renditions[0]
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(50_000, 50_000), (8_000, 6_000)],  # over Pillow's own limit; over only ours
+)
+def test_the_admin_form_calls_a_decompression_bomb_by_its_name(width, height):
+    from django.forms import modelform_factory
+
+    from artists.models import Artist
+    from tests.newsroom.test_images import png_header_only
+
+    bomb = SimpleUploadedFile(
+        "bomb.png", png_header_only(width, height), content_type="image/png"
+    )
+    form = ArticleAdminForm(
+        data={"headline": "With image", "hero_alt": "alt"},
+        files={"hero_image": bomb},
+    )
+    assert not form.is_valid()
+    message = form.errors["hero_image"][0]
+    assert "pixels" in message and "corrupted" not in message
+
+    bomb.seek(0)
+    artist_form = modelform_factory(Artist, fields=["name", "photo", "photo_alt"])(
+        data={"name": "IU", "photo_alt": "alt"}, files={"photo": bomb}
+    )
+    assert not artist_form.is_valid()
+    assert artist_form.errors["photo"] == form.errors["hero_image"]
