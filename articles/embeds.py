@@ -107,14 +107,18 @@ def sync_social_posts(article: Article) -> list[SocialPost]:
 
 
 def fetch_new_posts(post_ids: Iterable[int]) -> None:
-    """Ask oEmbed for details of newly linked posts; failures stay on the posts."""
-    from articles.oembed import fetch_post_details
+    """Enqueue an oEmbed fetch (a retrying task) per new post; failures stay on them.
 
-    for post in SocialPost.objects.filter(pk__in=list(post_ids)):
+    Called after the commit: a worker then finds the posts, and inline (no worker)
+    the network is never asked while the story's transaction is open.
+    """
+    from articles.oembed import fetch_social_post_details
+
+    for post_id in post_ids:
         try:
-            fetch_post_details(post)
+            fetch_social_post_details.enqueue(post_id)
         except Exception:  # never let a details fetch break the request that saved
-            logger.exception("oEmbed fetch crashed for %s", post.url)
+            logger.exception("could not enqueue the oEmbed fetch of post %s", post_id)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.embeds.sync_on_save")

@@ -1,13 +1,11 @@
-"""The story edit form: stale-save refusal, image cleaning, slug rules, workflow input."""
+"""The story edit form: stale-save refusal, slug rules, workflow input."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 
-from articles.images import clean_upload
 from articles.models import Article, ArticleSlugHistory
 
 STALE_MESSAGE = (
@@ -60,13 +58,6 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["version_token"].initial = self.instance.version
         if "slug" in self.fields:
             self.fields["slug"].required = False
-
-    def clean_hero_image(self):
-        image = self.cleaned_data.get("hero_image")
-        if isinstance(image, UploadedFile):
-            # A new upload: store pixels only (no EXIF or GPS) under a tidy name.
-            return clean_upload(image, image.name)
-        return image
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or ""

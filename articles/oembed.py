@@ -4,6 +4,11 @@ Only the plain fields we store are taken from the answer. The ``html`` an endpoi
 returns is never stored or rendered: for X it is only read as text. Every request has
 a strict timeout and size cap, and a failure is recorded on the post for editors
 instead of being raised, so fetching never stands in the way of saving a story.
+
+Saves enqueue ``fetch_social_post_details`` (a retrying task, run by the worker, or
+inline after the commit without one): a transient failure (timeout, network error,
+HTTP 5xx or 429) is recorded and tried again with backoff; a permanent one (404,
+malformed answer, no endpoint) is recorded once.
 """
 
 from __future__ import annotations
@@ -20,13 +25,23 @@ from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import SocialPost
 from articles.social_urls import Platform
+from newsroom.images import check_image, reencode_without_metadata
+from newsroom.tasks import Backoff, retrying_task
 
-__all__ = ["OEmbedError", "PostDetails", "fetch_post_details", "request_details"]
+__all__ = [
+    "OEmbedError",
+    "PostDetails",
+    "TransientOEmbedError",
+    "fetch_post_details",
+    "fetch_social_post_details",
+    "request_details",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +56,15 @@ MAX_TEXT = 5000
 
 class OEmbedError(Exception):
     """A short, editor-readable reason why the details could not be fetched."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        # Worth asking again later: the network or the endpoint had a bad moment.
+        self.transient = transient
+
+
+class TransientOEmbedError(OSError):
+    """Raised inside the task so ``retrying_task`` tries again with backoff."""
 
 
 @dataclass(frozen=True)
@@ -82,18 +106,23 @@ def read_capped(url: str, *, timeout: float, max_bytes: int, accept: str) -> byt
                 if body.tell() > max_bytes:
                     raise OEmbedError(f"response larger than {max_bytes} bytes")
                 if time.monotonic() > deadline:
-                    raise OEmbedError(f"timed out after {timeout:g} s")
+                    raise OEmbedError(f"timed out after {timeout:g} s", transient=True)
             return body.getvalue()
     except HTTPError as error:
-        raise OEmbedError(f"HTTP {error.code} from {urlsplit(url).netloc}") from None
+        raise OEmbedError(
+            f"HTTP {error.code} from {urlsplit(url).netloc}",
+            transient=error.code >= 500 or error.code == 429,
+        ) from None
     except TimeoutError:
-        raise OEmbedError(f"timed out after {timeout:g} s") from None
+        raise OEmbedError(f"timed out after {timeout:g} s", transient=True) from None
     except URLError as error:
         if isinstance(error.reason, TimeoutError):
-            raise OEmbedError(f"timed out after {timeout:g} s") from None
-        raise OEmbedError(f"network error: {error.reason}") from None
+            raise OEmbedError(
+                f"timed out after {timeout:g} s", transient=True
+            ) from None
+        raise OEmbedError(f"network error: {error.reason}", transient=True) from None
     except (OSError, ValueError) as error:  # reset connections, broken status lines
-        raise OEmbedError(f"network error: {error}") from None
+        raise OEmbedError(f"network error: {error}", transient=True) from None
 
 
 def request_details(platform: str, canonical_url: str) -> PostDetails:
@@ -202,6 +231,28 @@ class _XQuoteReader(HTMLParser):
 
 def fetch_post_details(post: SocialPost, *, overwrite: bool = False) -> bool:
     """Fill a post's blank fields from oEmbed; record success or failure on it."""
+    return _fetch(post, overwrite=overwrite) is None and not post.fetch_error
+
+
+@retrying_task(
+    max_attempts=3,
+    backoff=Backoff(base=1.0, factor=4.0, cap=300.0, jitter=0.1),
+    retry_on=(TransientOEmbedError,),
+    queue_name="default",
+)
+def fetch_social_post_details(post_id: int) -> dict[str, object]:
+    """Fetch one post's details in the background; transient failures are retried."""
+    post = SocialPost.objects.filter(pk=post_id).first()
+    if post is None:
+        return {"post": None, "error": ""}
+    error = _fetch(post)
+    if error is not None and error.transient:
+        raise TransientOEmbedError(str(error))
+    return {"post": post.pk, "error": post.fetch_error}
+
+
+def _fetch(post: SocialPost, *, overwrite: bool = False) -> OEmbedError | None:
+    """One attempt; the details request's error (already recorded on the post)."""
     post.fetched_at = timezone.now()
     fields = ["fetched_at", "fetch_error", "updated_at"]
     try:
@@ -210,7 +261,7 @@ def fetch_post_details(post: SocialPost, *, overwrite: bool = False) -> bool:
         post.fetch_error = str(error)[:500]
         post.save(update_fields=fields)
         logger.info("oEmbed failed for %s: %s", post.url, error)
-        return False
+        return error
     post.fetch_error = ""
     for name in ("author_name", "author_handle", "text", "posted_at"):
         value = getattr(details, name)
@@ -225,14 +276,11 @@ def fetch_post_details(post: SocialPost, *, overwrite: bool = False) -> bool:
         except OEmbedError as error:
             post.fetch_error = f"thumbnail: {error}"[:500]
     post.save(update_fields=fields)
-    return not post.fetch_error
+    return None
 
 
 def _store_thumbnail(post: SocialPost, url: str, *, endpoint: str) -> None:
     """Copy a video still into our storage, so readers never load it from the network."""
-    from PIL import Image, UnidentifiedImageError
-    from PIL.Image import DecompressionBombError
-
     host = (urlsplit(url).hostname or "").lower()
     if host != urlsplit(endpoint).hostname and not host.endswith(
         THUMBNAIL_HOST_SUFFIXES
@@ -245,15 +293,16 @@ def _store_thumbnail(post: SocialPost, url: str, *, endpoint: str) -> None:
         max_bytes=THUMBNAIL_MAX_BYTES,
         accept="image/*",
     )
+    # The one upload check every image passes (type, caps, decompression bombs).
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image.verify()
-            kind = (image.format or "").lower()
-    except (UnidentifiedImageError, DecompressionBombError, OSError, ValueError):
+        check_image(ContentFile(raw))
+    except ValidationError as error:
+        if error.code == "image_format":
+            kind = str(error.params["format"]).lower()
+            raise OEmbedError(f"unexpected thumbnail format {kind}") from None
         raise OEmbedError("the thumbnail is not an image") from None
-    if kind not in {"jpeg", "png", "webp"}:
-        raise OEmbedError(f"unexpected thumbnail format {kind or 'unknown'}")
-    extension = "jpg" if kind == "jpeg" else kind
+    clean, image_format = reencode_without_metadata(io.BytesIO(raw))
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
     post.thumbnail.save(
-        f"{post.platform}-{post.post_id}.{extension}", ContentFile(raw), save=False
+        f"{post.platform}-{post.post_id}.{extension}", ContentFile(clean), save=False
     )

@@ -16,8 +16,14 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from artists.images import strip_metadata, validate_image
 from artists.slugs import name_key, unique_names, unique_slug
+from newsroom.images import (
+    CheckedImageField,
+    Renditions,
+    prepare_image,
+    schedule_renditions,
+    validate_image,
+)
 from newsroom.sanitize import clean_html
 
 __all__ = ["Agency", "Artist", "ArtistAlias", "ArtistLink", "Membership"]
@@ -151,7 +157,7 @@ class Artist(models.Model):
     debuted_on = models.DateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
-    photo = models.ImageField(
+    photo = CheckedImageField(
         upload_to="artists/%Y/",
         blank=True,
         validators=[validate_image],
@@ -167,6 +173,8 @@ class Artist(models.Model):
         help_text="Describe the photo for readers who cannot see it.",
     )
     photo_credit = models.CharField(max_length=200, blank=True)
+    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     agencies = models.ManyToManyField(Agency, blank=True, related_name="artists")
     # Matching keys (see artists.slugs.name_key), kept in step by save().
     name_key = models.CharField(
@@ -199,8 +207,13 @@ class Artist(models.Model):
             self.slug = unique_slug(
                 self, self.name or self.native_name, fallback="artist"
             )
-        strip_metadata(self.photo)
+        update_fields = kwargs.get("update_fields")
+        needs_renditions, changed = prepare_image(self, "photo", update_fields)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+        if needs_renditions:
+            schedule_renditions(self, "photo")
 
     def get_absolute_url(self) -> str:
         return reverse("artists:detail", kwargs={"slug": self.slug})
@@ -214,6 +227,24 @@ class Artist(models.Model):
             raise ValidationError(
                 {"debuted_on": "The debut cannot come before the birth or formation."}
             )
+
+    # What templates show: the photo's renditions (originals until they are made).
+
+    @property
+    def photo_image(self) -> Renditions:
+        return Renditions.of(self, "photo")
+
+    @property
+    def photo_src(self) -> str:
+        return self.photo_image.src
+
+    @property
+    def photo_srcset_webp(self) -> str:
+        return self.photo_image.srcset_webp
+
+    @property
+    def photo_srcset_fallback(self) -> str:
+        return self.photo_image.srcset_fallback
 
     @property
     def is_group(self) -> bool:

@@ -1,5 +1,7 @@
-"""Resized JPEG and WebP copies of an uploaded image, for ``srcset`` on public pages.
+"""Resized copies of an uploaded image, for ``srcset`` on public pages: the one
+implementation behind story heroes, artist photos, release covers and post stills.
 
+Each width gets a WebP and a fallback: JPEG, or PNG when the image has transparency.
 Renditions are named after their source (``renditions/<source>/w640.webp``), so making
 them again for the same source writes the same names and never a second copy; files a
 smaller source no longer needs are removed. EXIF (camera, GPS) is dropped after the
@@ -18,11 +20,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from PIL import Image, ImageOps
 
-RENDITION_WIDTHS: tuple[int, ...] = (320, 640, 960, 1280)
+# Story cards (about 12rem) to a full-width hero on a 2x screen (46rem).
+RENDITION_WIDTHS: tuple[int, ...] = (320, 480, 800, 1200, 1600)
 RENDITION_ROOT = "renditions"
 # format name for Pillow -> (file extension, save options)
 RENDITION_FORMATS: dict[str, tuple[str, dict[str, Any]]] = {
     "JPEG": ("jpg", {"quality": 82, "optimize": True, "progressive": True}),
+    "PNG": ("png", {"optimize": True}),
     "WEBP": ("webp", {"quality": 80, "method": 4}),
 }
 
@@ -57,9 +61,20 @@ def rendition_name(source_name: str, width: int, image_format: str) -> str:
 
 
 def target_widths(source_width: int) -> list[int]:
-    """Standard widths up to the source's; a small source keeps its own width only."""
-    widths = [width for width in RENDITION_WIDTHS if width <= source_width]
-    return widths or [source_width]
+    """Standard widths below the source's, plus the source's own (never upscaled)."""
+    largest = min(source_width, RENDITION_WIDTHS[-1])
+    return [width for width in RENDITION_WIDTHS if width < largest] + [largest]
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )
+
+
+def formats_for(image: Image.Image) -> tuple[str, str]:
+    """WebP and the fallback older browsers get: PNG keeps transparency, else JPEG."""
+    return ("PNG" if has_alpha(image) else "JPEG", "WEBP")
 
 
 def _decode(data: bytes) -> Image.Image:
@@ -72,30 +87,20 @@ def _decode(data: bytes) -> Image.Image:
     return ImageOps.exif_transpose(image)
 
 
-def _flatten_for_jpeg(image: Image.Image) -> Image.Image:
-    if image.mode in {"RGBA", "LA"} or (
-        image.mode == "P" and "transparency" in image.info
-    ):
-        rgba = image.convert("RGBA")
+def _prepare(image: Image.Image, image_format: str) -> Image.Image:
+    if image_format == "JPEG" and has_alpha(image):
+        rgba = image.convert("RGBA")  # (not reached by formats_for; kept safe)
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
-
-
-def _for_webp(image: Image.Image) -> Image.Image:
-    has_alpha = image.mode in {"RGBA", "LA"} or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    return image.convert("RGBA" if has_alpha else "RGB")
+    return image.convert("RGBA" if has_alpha(image) else "RGB")
 
 
 def encode(image: Image.Image, width: int, image_format: str) -> tuple[bytes, int]:
     """The rendition's bytes and height: same image, width and format → same bytes."""
     height = max(1, round(image.height * width / image.width))
-    resized = image.resize((width, height), Image.Resampling.LANCZOS)
-    prepared = (
-        _flatten_for_jpeg(resized) if image_format == "JPEG" else _for_webp(resized)
+    prepared = _prepare(image, image_format).resize(
+        (width, height), Image.Resampling.LANCZOS
     )
     prepared.info = {}  # no EXIF, XMP, ICC or comments travel along
     buffer = io.BytesIO()
@@ -141,7 +146,7 @@ def make_renditions(storage: Storage, source_name: str) -> list[Rendition]:
     image = _decode(data)
     renditions = []
     for width in target_widths(image.width):
-        for image_format in RENDITION_FORMATS:
+        for image_format in formats_for(image):
             encoded, height = encode(image, width, image_format)
             name = rendition_name(source_name, width, image_format)
             _store(storage, name, encoded)
@@ -162,7 +167,7 @@ def delete_renditions(storage: Storage, source_name: str) -> list[str]:
 def srcset(
     storage: Storage, source_name: str, source_width: int, image_format: str = "WEBP"
 ) -> str:
-    """The ``srcset`` attribute for a source's renditions, without touching storage."""
+    """The ``srcset`` a source's renditions will have, without touching storage."""
     return ", ".join(
         f"{storage.url(rendition_name(source_name, width, image_format))} {width}w"
         for width in target_widths(source_width)

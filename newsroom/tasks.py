@@ -17,17 +17,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.utils import timezone
-from django_tasks import TaskContext, task
-from django_tasks.base import Task
+from django_tasks import TaskContext, TaskResultStatus, task
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import Task, TaskResult
 
 from newsroom import renditions
 from newsroom.db_router import primary_pin
+from newsroom.images import renditions_field
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +124,37 @@ def retrying_task(
     return decorate
 
 
+def runs_inline(task: Task) -> bool:
+    """Whether ``task`` runs in this process as it is enqueued (no worker configured)."""
+    return isinstance(task.get_backend(), ImmediateBackend)
+
+
+def enqueue_on_commit(
+    task: Task, *args: Any, inline_at_once: bool = True, **kwargs: Any
+) -> TaskResult | None:
+    """Enqueue ``task`` once the current transaction commits; what ran inline, if any.
+
+    A worker is another connection: it must not hear of a row before the row is
+    committed, and a rolled-back save must enqueue nothing. Run inline (development,
+    tests), local work (images, search vectors) runs at once on this connection,
+    which already sees the row, so a page read right after the save has its result,
+    even inside a test's never-committed transaction. Network work
+    (``inline_at_once=False``) always waits for the commit, so a slow remote host
+    never holds a transaction open.
+    """
+    if inline_at_once and runs_inline(task):
+        return task.enqueue(*args, **kwargs)
+    transaction.on_commit(partial(task.enqueue, *args, **kwargs), robust=True)
+    return None
+
+
+def _model_label(instance: Model) -> tuple[str, str]:
+    return instance._meta.app_label, instance._meta.model_name
+
+
+# --- images ----------------------------------------------------------------------------
+
+
 @retrying_task(
     max_attempts=4,
     backoff=Backoff(base=0.5, factor=2.0, cap=60.0),
@@ -128,7 +163,11 @@ def retrying_task(
 def refresh_image_renditions(
     app_label: str, model_name: str, pk: Any, field: str
 ) -> dict[str, Any]:
-    """(Re)make the resized JPEG/WebP copies of one image field; safe to run twice."""
+    """(Re)make the resized copies of one image field; safe to run twice.
+
+    When the model has a renditions JSON field (``hero_renditions``), the list is stored there
+    (only if the row still holds the same file), and cached pages are invalidated.
+    """
     model = apps.get_model(app_label, model_name)
     instance = model._default_manager.filter(pk=pk).first()
     if instance is None:
@@ -138,23 +177,99 @@ def refresh_image_renditions(
     if not image:
         return {"source": None, "renditions": []}
     made = renditions.make_renditions(image.storage, image.name)
-    return {
-        "source": image.name,
-        "renditions": [rendition.as_dict() for rendition in made],
-    }
+    entries = [rendition.as_dict() | {"source": image.name} for rendition in made]
+    _record_renditions(instance, field, image.name, entries)
+    return {"source": image.name, "renditions": entries}
+
+
+def _record_renditions(
+    instance: Model, field: str, source: str, entries: list[dict[str, Any]]
+) -> None:
+    listed = renditions_field(field)
+    try:
+        instance._meta.get_field(listed)
+    except FieldDoesNotExist:
+        return
+    if getattr(instance, listed) == entries:
+        return
+    # update(), not save(): no version bump or save logic for a background write,
+    # and a row whose image was replaced meanwhile is left to that image's task.
+    changed = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, **{field: source})
+        .update(**{listed: entries})
+    )
+    if changed:
+        from newsroom import pagecache
+
+        try:
+            pagecache.bump_generation()
+        except Exception:  # a cache outage must not fail (and retry) the task
+            logger.warning("could not invalidate the page cache", exc_info=True)
 
 
 def schedule_image_renditions(instance: Model, field: str) -> None:
-    """Refresh an image's renditions once the saving transaction has committed.
+    """Refresh an image's renditions: after the commit with a worker, at once inline.
 
-    After the commit, so the worker (reading the primary) finds the new file name; a
-    rolled-back save schedules nothing.
+    Inline, the instance's renditions field is updated too, so the caller (and
+    a page rendered from it) sees the result without reloading the row.
     """
     if not getattr(instance, field):
         return
-    meta = instance._meta
-    transaction.on_commit(
-        lambda: refresh_image_renditions.enqueue(
-            meta.app_label, meta.model_name, instance.pk, field
+    result = enqueue_on_commit(
+        refresh_image_renditions, *_model_label(instance), instance.pk, field
+    )
+    if result is None or result.status != TaskResultStatus.SUCCESSFUL:
+        return
+    listed = renditions_field(field)
+    if (
+        hasattr(instance, listed)
+        and result.return_value["source"] == getattr(instance, field).name
+    ):
+        setattr(instance, listed, result.return_value["renditions"])
+
+
+# --- search vectors --------------------------------------------------------------------
+
+SEARCH_VECTOR_HOOK = "search_vector_expression"
+
+
+@retrying_task(
+    max_attempts=4,
+    backoff=Backoff(base=1.0, factor=3.0, cap=120.0, jitter=0.1),
+    queue_name="default",
+)
+def refresh_search_vector(
+    app_label: str, model_name: str, pk: Any, field: str = "search_vector"
+) -> dict[str, Any]:
+    """Recompute one row's stored search vector from its current content.
+
+    The model says how: ``instance.search_vector_expression()`` returns the value or
+    database expression (e.g. a weighted ``SearchVector`` of ``Value``) written to
+    ``field`` with one UPDATE; None means "nothing to index here" (e.g. SQLite).
+    """
+    model = apps.get_model(app_label, model_name)
+    instance = model._default_manager.filter(pk=pk).first()
+    if instance is None:
+        return {"updated": 0}
+    expression = getattr(instance, SEARCH_VECTOR_HOOK)()
+    if expression is None:
+        return {"updated": 0}
+    updated = model._default_manager.filter(pk=pk).update(**{field: expression})
+    return {"updated": updated}
+
+
+def schedule_search_vector_refresh(
+    instance: Model, field: str = "search_vector"
+) -> None:
+    """Call from ``save()`` or a post_save receiver: the row's vector follows its text.
+
+    With a worker the refresh is enqueued after the commit; inline it runs at once.
+    """
+    if not callable(getattr(instance, SEARCH_VECTOR_HOOK, None)):
+        raise TypeError(
+            f"{type(instance).__name__} needs a {SEARCH_VECTOR_HOOK}() method"
         )
+    enqueue_on_commit(
+        refresh_search_vector, *_model_label(instance), instance.pk, field
     )

@@ -8,7 +8,6 @@ from typing import Self
 
 import reversion
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -18,10 +17,16 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles.images import make_renditions, validate_hero_image
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
+from newsroom.images import (
+    CheckedImageField,
+    Renditions,
+    prepare_image,
+    schedule_renditions,
+    validate_hero_image,
+)
 from newsroom.sanitize import clean_html
 
 __all__ = ["Article", "ArticleQuerySet", *_editorial_all]
@@ -160,7 +165,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(blank=True)
 
-    hero_image = models.ImageField(
+    hero_image = CheckedImageField(
         upload_to="articles/hero/originals/%Y/%m/",
         blank=True,
         validators=[validate_hero_image],
@@ -178,6 +183,7 @@ class Article(models.Model):
     )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(max_length=200, blank=True)
+    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     artists = models.ManyToManyField(
@@ -251,11 +257,12 @@ class Article(models.Model):
             self._before_update()
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-        if self.hero_image and (update_fields is None or "hero_image" in update_fields):
-            self._refresh_renditions()
-        elif not self.hero_image:
-            self.hero_renditions = []
+        needs_renditions, changed = prepare_image(self, "hero_image", update_fields)
+        if update_fields is not None:
+            kwargs["update_fields"] |= changed
         super().save(*args, **kwargs)
+        if needs_renditions:
+            schedule_renditions(self, "hero_image")
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -294,21 +301,6 @@ class Article(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def _refresh_renditions(self) -> None:
-        if not self.hero_image._committed:
-            # Store the original now (as FileField.pre_save would), so renditions
-            # are keyed by the final stored name.
-            self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
-        name = self.hero_image.name
-        if self.hero_renditions and self.hero_renditions[0].get("source") == name:
-            return
-        self.hero_image.open("rb")
-        try:
-            renditions = make_renditions(self.hero_image)
-        finally:
-            self.hero_image.close()
-        self.hero_renditions = [r | {"source": name} for r in renditions]
-
     # What templates show -------------------------------------------------------
 
     @property
@@ -338,30 +330,25 @@ class Article(models.Model):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     @property
-    def hero_src(self) -> str:
-        if not self.hero_renditions:
-            return self.hero_image.url if self.hero_image else ""
-        middle = self.hero_renditions[min(1, len(self.hero_renditions) - 1)]
-        return default_storage.url(middle["fallback"])
+    def hero(self) -> Renditions:
+        """The hero's renditions as templates read them (src, srcsets)."""
+        return Renditions.of(self, "hero_image")
 
-    def hero_srcset(self, key: str = "webp") -> str:
-        return ", ".join(
-            f"{default_storage.url(r[key])} {r['width']}w" for r in self.hero_renditions
-        )
+    @property
+    def hero_src(self) -> str:
+        return self.hero.src
 
     @property
     def hero_srcset_webp(self) -> str:
-        return self.hero_srcset("webp")
+        return self.hero.srcset_webp
 
     @property
     def hero_srcset_fallback(self) -> str:
-        return self.hero_srcset("fallback")
+        return self.hero.srcset_fallback
 
     @property
     def hero_thumbnail_url(self) -> str:
-        if not self.hero_renditions:
-            return ""
-        return default_storage.url(self.hero_renditions[0]["webp"])
+        return self.hero.smallest_url
 
 
 # Bylines, sources and corrections are restored together with their story.

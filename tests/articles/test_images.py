@@ -1,6 +1,6 @@
+"""Story heroes: checked on upload, stored without metadata, renditions from the task."""
+
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles import images
 from articles.forms import ArticleAdminForm
+from articles.models import Article
+from newsroom import tasks
 from tests.articles.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -20,89 +21,91 @@ def upload(data: bytes, name: str = "hero.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
-def png_header_only(width: int, height: int) -> bytes:
-    """A tiny PNG that claims huge dimensions: a decompression bomb's calling card."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    raw = zlib.compress(b"\x00" * 64)
-    idat = b"IDAT" + raw
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
-        + struct.pack(">I", len(raw)) + idat + struct.pack(">I", zlib.crc32(idat))
-        + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
-    )  # fmt: skip
-
-
-def codes(data: bytes) -> str:
-    with pytest.raises(ValidationError) as error:
-        images.check_image(upload(data))
-    return error.value.code
-
-
-def test_text_pretending_to_be_an_image_is_refused():
-    assert codes(b"<?php echo 'hi'; ?>") == "invalid_image"
-
-
-def test_a_truncated_image_is_refused():
-    assert codes(image_file(800, 450)[:400]) == "invalid_image"
-
-
-def test_a_too_large_file_is_refused(monkeypatch):
-    monkeypatch.setattr(images, "MAX_UPLOAD_BYTES", 1000)
-    assert codes(image_file(800, 450)) == "too_large"
-
-
-def test_a_decompression_bomb_is_refused_before_decoding():
-    assert codes(png_header_only(50_000, 50_000)) == "too_many_pixels"
-    # Under Pillow's own limit but over ours (40 MP): refused from the header alone.
-    assert codes(png_header_only(8_000, 6_000)) == "too_many_pixels"
-
-
-def test_a_tiny_image_is_refused():
-    assert codes(image_file(100, 100)) == "too_small"
-
-
-def test_a_real_image_passes():
-    checked = images.check_image(upload(image_file(800, 450)))
-    assert (checked.width, checked.height, checked.format) == (800, 450, "JPEG")
-
-
-def test_upload_is_reencoded_without_exif_or_gps():
+def test_renditions_at_several_widths_with_webp_and_no_exif():
     exif = Image.Exif()
     exif[0x010F] = "SpyCam"  # Make
-    gps = exif.get_ifd(0x8825)  # GPSInfo
-    gps[1], gps[2] = "N", (37.0, 33.0, 0.0)
-    data = image_file(800, 450, exif=exif.tobytes())
-    with Image.open(io.BytesIO(data)) as original:
-        assert original.getexif()
-    cleaned = images.clean_upload(upload(data), "holiday photo.jpg")
-    with Image.open(io.BytesIO(cleaned.read())) as result:
-        assert not result.getexif()
-    assert cleaned.name == "holiday photo.jpg"
+    story = ArticleFactory(
+        hero_image=ContentFile(image_file(1000, 600, exif=exif.tobytes()), "h.jpg"),
+        hero_alt="A red rectangle",
+    )
+    entries = story.hero_renditions
+    assert sorted({(e["width"], e["format"]) for e in entries}) == [
+        (w, f) for w in (320, 480, 800, 1000) for f in ("JPEG", "WEBP")
+    ]
+    for entry in entries:
+        assert entry["source"] == story.hero_image.name
+        with default_storage.open(entry["name"]) as f, Image.open(f) as image:
+            assert image.width == entry["width"]
+            assert not image.getexif()
+    with story.hero_image.open("rb"), Image.open(story.hero_image) as original:
+        assert not original.getexif()  # the stored original is clean as well
+    assert "480w" in story.hero_srcset_webp and ".webp 480w" in story.hero_srcset_webp
+    assert ".jpg 1000w" in story.hero_srcset_fallback
+    assert story.hero_src.endswith("/w800.jpg")
+    assert story.hero_thumbnail_url.endswith("/w320.webp")
+    # The row holds the same list (written by the task) as the instance.
+    assert Article.objects.get(pk=story.pk).hero_renditions == entries
 
 
-def test_renditions_at_several_widths_with_webp_and_no_exif():
-    story = ArticleFactory(with_hero=True)  # 1000 px wide
-    widths = [r["width"] for r in story.hero_renditions]
-    assert widths == [480, 800, 1000]
-    for rendition in story.hero_renditions:
-        for key in ("fallback", "webp"):
-            with default_storage.open(rendition[key]) as f, Image.open(f) as image:
-                assert image.width == rendition["width"]
-                assert not image.getexif()
-        assert rendition["webp"].endswith(".webp")
-    assert "480w" in story.hero_srcset_webp
+def test_a_transparent_hero_keeps_transparency_in_a_png_fallback():
+    story = ArticleFactory(
+        hero_image=ContentFile(_png_with_alpha(640, 360), name="logo.png"),
+        hero_alt="A logo",
+    )
+    formats = {e["format"] for e in story.hero_renditions}
+    assert formats == {"PNG", "WEBP"}
+    assert ".png 640w" in story.hero_srcset_fallback
+
+
+def _png_with_alpha(width: int, height: int) -> bytes:
+    image = Image.new("RGBA", (width, height), (200, 30, 60, 255))
+    image.putpixel((0, 0), (0, 0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def test_renditions_are_not_rebuilt_on_every_save(monkeypatch):
     story = ArticleFactory(with_hero=True)
     monkeypatch.setattr(
-        "articles.models.article.make_renditions",
-        lambda f: pytest.fail("renditions rebuilt"),
+        tasks.renditions,
+        "make_renditions",
+        lambda *a, **k: pytest.fail("renditions rebuilt"),
     )
     story.headline = "Edited"
     story.save()
+    story.save(update_fields=["headline"])
+
+
+def test_a_new_hero_gets_new_renditions_and_drops_the_old_list():
+    story = ArticleFactory(with_hero=True)
+    old = story.hero_image.name
+    story.hero_image = ContentFile(image_file(500, 300), name="second.jpg")
+    story.save()
+    assert story.hero_image.name != old
+    assert {e["source"] for e in story.hero_renditions} == {story.hero_image.name}
+    assert max(e["width"] for e in story.hero_renditions) == 500
+
+
+def test_a_failed_rendition_never_fails_the_save(monkeypatch):
+    def broken(storage, name):
+        raise tasks.renditions.RenditionError("cannot read")
+
+    monkeypatch.setattr(tasks.renditions, "make_renditions", broken)
+    story = ArticleFactory(with_hero=True)
+    assert Article.objects.filter(pk=story.pk).exists()
+    assert story.hero_renditions == []
+    # Without renditions the page still has the (clean) original to show.
+    assert story.hero_src == story.hero_image.url
+
+
+def test_removing_the_image_clears_renditions():
+    story = ArticleFactory(with_hero=True)
+    story.hero_image = None
+    story.save()
+    assert story.hero_renditions == []
+    assert Article.objects.get(pk=story.pk).hero_renditions == []
+    assert story.hero_src == "" and story.hero_srcset_webp == ""
 
 
 def test_admin_form_requires_alt_text_with_an_image():
@@ -123,16 +126,91 @@ def test_admin_form_refuses_a_non_image():
     assert "hero_image" in form.errors
 
 
-def test_removing_the_image_clears_renditions():
-    story = ArticleFactory(with_hero=True)
-    story.hero_image = None
-    story.save()
-    assert story.hero_renditions == []
-
-
 def test_content_file_validator_runs_on_model_clean():
     story = ArticleFactory.build(
         hero_image=ContentFile(b"nope", name="x.jpg"), hero_alt="alt"
     )
     with pytest.raises(ValidationError):
         story.full_clean(exclude=["section", "created_by"])
+
+
+def test_a_too_narrow_hero_is_refused_on_model_clean():
+    story = ArticleFactory.build(
+        hero_image=ContentFile(image_file(100, 100), name="x.jpg"), hero_alt="alt"
+    )
+    with pytest.raises(ValidationError, match="at least 320"):
+        story.full_clean(exclude=["section", "created_by"])
+
+
+def test_refresh_renditions_command_remakes_every_missing_list():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from artists.models import Artist
+    from tests.artists.factories import ArtistFactory
+    from tests.artists.images import image_upload
+
+    story = ArticleFactory(with_hero=True)
+    artist = ArtistFactory(photo=image_upload(size=(500, 400)), photo_alt="IU")
+    made = (story.hero_renditions, artist.photo_renditions)
+    Article.objects.update(hero_renditions=[])
+    Artist.objects.update(photo_renditions=[])
+    ArticleFactory()  # no image: nothing to do
+
+    out = StringIO()
+    call_command("refresh_renditions", stdout=out)
+
+    assert "Scheduled renditions for 2 image(s)." in out.getvalue()
+    assert Article.objects.get(pk=story.pk).hero_renditions == made[0]
+    assert Artist.objects.get(pk=artist.pk).photo_renditions == made[1]
+
+
+def test_the_migration_forgets_hero_lists_in_the_old_shape():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0500_image_renditions")
+    story = ArticleFactory(with_hero=True)
+    current = ArticleFactory(with_hero=True)
+    old_shape = [{"width": 480, "height": 288, "fallback": "a.jpg", "webp": "a.webp"}]
+    Article.objects.filter(pk=story.pk).update(hero_renditions=old_shape)
+
+    migration.forget_old_hero_renditions(apps, None)
+
+    assert Article.objects.get(pk=story.pk).hero_renditions == []
+    assert Article.objects.get(pk=current.pk).hero_renditions == current.hero_renditions
+    # The next save of the story makes renditions in the new shape.
+    story.refresh_from_db()
+    story.save()
+    assert story.hero_renditions and "name" in story.hero_renditions[0]
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(50_000, 50_000), (8_000, 6_000)],  # over Pillow's own limit; over only ours
+)
+def test_the_admin_form_calls_a_decompression_bomb_by_its_name(width, height):
+    from django.forms import modelform_factory
+
+    from artists.models import Artist
+    from tests.newsroom.test_images import png_header_only
+
+    bomb = SimpleUploadedFile(
+        "bomb.png", png_header_only(width, height), content_type="image/png"
+    )
+    form = ArticleAdminForm(
+        data={"headline": "With image", "hero_alt": "alt"},
+        files={"hero_image": bomb},
+    )
+    assert not form.is_valid()
+    message = form.errors["hero_image"][0]
+    assert "pixels" in message and "corrupted" not in message
+
+    bomb.seek(0)
+    artist_form = modelform_factory(Artist, fields=["name", "photo", "photo_alt"])(
+        data={"name": "IU", "photo_alt": "alt"}, files={"photo": bomb}
+    )
+    assert not artist_form.is_valid()
+    assert artist_form.errors["photo"] == form.errors["hero_image"]

@@ -16,10 +16,12 @@ from articles.models import Article, SocialPost
 from articles.oembed import (
     OEmbedError,
     fetch_post_details,
+    fetch_social_post_details,
     read_capped,
     request_details,
 )
 from articles.social_urls import Platform
+from newsroom import tasks
 
 X_URL = "https://x.com/lilac_notes_fan/status/1750091641508766131"
 YT_URL = "https://www.youtube.com/watch?v=JleoAppaxi0"
@@ -51,6 +53,7 @@ class OEmbedHandler(BaseHTTPRequestHandler):
     """Answers by path, the way real and broken endpoints do."""
 
     requests: list[str] = []
+    busy = 0
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -107,6 +110,12 @@ class OEmbedHandler(BaseHTTPRequestHandler):
             self.end_headers()
         elif route == "/error":
             self.send(500, b'{"error": "boom"}')
+        elif route == "/busy-then-x":  # fails twice, then answers
+            type(self).busy += 1
+            if type(self).busy <= 2:
+                self.send(503, b'{"error": "busy"}')
+            else:
+                self.send(200, json.dumps(X_ANSWER).encode())
         elif route == "/malformed":
             self.send(200, b'{"author_name": "Lilac", ')
         elif route == "/array":
@@ -133,6 +142,7 @@ class QuietServer(ThreadingHTTPServer):
 @pytest.fixture
 def oembed_server():
     OEmbedHandler.requests = []
+    OEmbedHandler.busy = 0
     server = QuietServer(("127.0.0.1", 0), OEmbedHandler)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -141,6 +151,14 @@ def oembed_server():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def delays(monkeypatch) -> list[float]:
+    """The task's backoff sleeps, recorded instead of waited out."""
+    recorded: list[float] = []
+    monkeypatch.setattr(tasks, "sleep", recorded.append)
+    return recorded
 
 
 @pytest.fixture
@@ -349,6 +367,77 @@ def test_a_failing_endpoint_never_fails_the_save(
         story = save_story(f"<p>{X_URL}</p>")
     assert Article.objects.filter(pk=story.pk).exists()
     assert story.social_posts.get().fetch_error == "HTTP 500 from " + oembed_server[7:]
+    assert len(OEmbedHandler.requests) == 3  # a 500 is worth two more tries
+
+
+# -- the retrying task ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_busy_endpoint_is_retried_with_backoff_until_it_answers(
+    endpoints, oembed_server, settings, delays
+):
+    settings.EMBEDS_OEMBED_ENDPOINTS = {
+        **endpoints,
+        "x": oembed_server + "/busy-then-x",
+    }
+    post = make_post()
+
+    result = fetch_social_post_details.enqueue(post.pk)
+
+    assert result.status == "SUCCESSFUL", result.errors
+    assert len(OEmbedHandler.requests) == 3
+    assert len(delays) == 2 and delays[1] > delays[0] * 3  # growing waits
+    post.refresh_from_db()
+    assert post.author_name == "Lilac Notes" and post.fetch_error == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/missing", "/malformed"])
+def test_a_permanent_failure_is_recorded_once_and_not_retried(
+    endpoints, oembed_server, settings, delays, path
+):
+    settings.EMBEDS_OEMBED_ENDPOINTS = {**endpoints, "x": oembed_server + path}
+    post = make_post()
+
+    result = fetch_social_post_details.enqueue(post.pk)
+
+    assert result.status == "SUCCESSFUL"  # nothing to retry; the post says why
+    assert delays == [] and len(OEmbedHandler.requests) == 1
+    post.refresh_from_db()
+    assert post.fetch_error and post.fetched_at is not None
+
+
+@pytest.mark.django_db
+def test_after_the_last_attempt_the_failure_stays_on_the_post(
+    endpoints, oembed_server, settings, delays
+):
+    settings.EMBEDS_OEMBED_ENDPOINTS = {**endpoints, "x": oembed_server + "/slow"}
+    post = make_post()
+
+    result = fetch_social_post_details.enqueue(post.pk)
+
+    assert result.status == "FAILED"
+    assert len(delays) == 2
+    post.refresh_from_db()
+    assert post.fetch_error == "timed out after 0.5 s"
+
+
+@pytest.mark.django_db
+def test_a_post_deleted_before_its_fetch_is_a_no_op(endpoints):
+    result = fetch_social_post_details.enqueue(123456)
+    assert result.return_value == {"post": None, "error": ""}
+    assert OEmbedHandler.requests == []
+
+
+@pytest.mark.django_db
+def test_a_fetched_still_is_stored_clean_and_gets_renditions(endpoints):
+    post = make_post(Platform.YOUTUBE, "JleoAppaxi0", YT_URL)
+    fetch_social_post_details.enqueue(post.pk)
+    post.refresh_from_db()
+    assert post.thumbnail and post.thumbnail_renditions
+    assert {e["format"] for e in post.thumbnail_renditions} == {"JPEG", "WEBP"}
+    assert ".webp 32w" in post.thumbnail_srcset_webp
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Renditions: resized JPEG and WebP copies, without EXIF, made idempotently."""
+"""Renditions: resized JPEG (PNG with transparency) and WebP copies, without EXIF,
+made idempotently."""
 
 import io
 
@@ -39,7 +40,7 @@ def stored_files(storage: FileSystemStorage, folder: str) -> list[str]:
         return []
 
 
-def test_large_source_gets_every_width_in_jpeg_and_webp(storage):
+def test_large_source_gets_every_width_in_jpeg_and_webp_up_to_the_largest(storage):
     source = storage.save(
         "photos/아이유-stage.png", ContentFile(image_bytes(2000, 1000))
     )
@@ -47,14 +48,16 @@ def test_large_source_gets_every_width_in_jpeg_and_webp(storage):
     made = renditions.make_renditions(storage, source)
 
     assert {(r.width, r.format) for r in made} == {
-        (width, fmt) for width in (320, 640, 960, 1280) for fmt in ("JPEG", "WEBP")
+        (width, fmt)
+        for width in (320, 480, 800, 1200, 1600)
+        for fmt in ("JPEG", "WEBP")
     }
     for rendition in made:
         with storage.open(rendition.name) as handle, Image.open(handle) as image:
             assert image.format == rendition.format
             assert image.size == (rendition.width, rendition.width // 2)
     assert stored_files(storage, renditions.rendition_dir(source)) == sorted(
-        f"w{w}.{ext}" for w in (320, 640, 960, 1280) for ext in ("jpg", "webp")
+        f"w{w}.{ext}" for w in (320, 480, 800, 1200, 1600) for ext in ("jpg", "webp")
     )
 
 
@@ -83,17 +86,28 @@ def test_exif_is_stripped_after_applying_its_rotation(storage):
             assert "exif" not in image.info
 
 
-def test_transparent_png_is_flattened_for_jpeg_and_keeps_alpha_in_webp(storage):
+def test_transparent_png_keeps_alpha_in_a_png_fallback_and_in_webp(storage):
     source = storage.save(
         "photos/logo.png", ContentFile(image_bytes(640, 640, mode="RGBA", fmt="PNG"))
     )
 
     made = {(r.width, r.format): r for r in renditions.make_renditions(storage, source)}
 
-    with storage.open(made[(640, "JPEG")].name) as handle, Image.open(handle) as jpeg:
-        assert jpeg.mode == "RGB"
+    assert {fmt for _, fmt in made} == {"PNG", "WEBP"}
+    with storage.open(made[(640, "PNG")].name) as handle, Image.open(handle) as png:
+        assert png.mode == "RGBA" and png.getpixel((0, 0))[3] == 0
     with storage.open(made[(640, "WEBP")].name) as handle, Image.open(handle) as webp:
         assert webp.mode == "RGBA"
+
+
+def test_an_opaque_image_gets_a_jpeg_fallback_and_no_png(storage):
+    source = storage.save(
+        "photos/opaque.png", ContentFile(image_bytes(500, 250, fmt="PNG"))
+    )
+
+    made = renditions.make_renditions(storage, source)
+
+    assert {r.format for r in made} == {"JPEG", "WEBP"}
 
 
 def test_running_twice_writes_the_same_files_and_no_duplicates(storage):
@@ -106,7 +120,7 @@ def test_running_twice_writes_the_same_files_and_no_duplicates(storage):
     second = renditions.make_renditions(storage, source)
 
     assert first == second
-    assert len(stored_files(storage, folder)) == 8
+    assert len(stored_files(storage, folder)) == 10
     assert {r.name: storage.open(r.name).read() for r in second} == contents
     # Unchanged renditions are not rewritten at all.
     assert {r.name: storage.get_modified_time(r.name) for r in second} == modified
@@ -120,12 +134,14 @@ def test_a_smaller_replacement_removes_renditions_it_no_longer_needs(storage):
 
     made = renditions.make_renditions(storage, source)
 
-    assert {r.width for r in made} == {320, 640}
+    assert {r.width for r in made} == {320, 480, 700}
     assert stored_files(storage, renditions.rendition_dir(source)) == [
         "w320.jpg",
         "w320.webp",
-        "w640.jpg",
-        "w640.webp",
+        "w480.jpg",
+        "w480.webp",
+        "w700.jpg",
+        "w700.webp",
     ]
 
 
@@ -143,7 +159,7 @@ def test_delete_renditions_removes_them_all(storage):
 
     removed = renditions.delete_renditions(storage, source)
 
-    assert len(removed) == 4
+    assert len(removed) == 6
     assert stored_files(storage, renditions.rendition_dir(source)) == []
 
 
@@ -152,5 +168,6 @@ def test_rendition_names_derive_from_the_source_name_only():
         renditions.rendition_name("photos/a.b/iu.png", 640, "WEBP")
         == "renditions/photos/a.b/iu/w640.webp"
     )
-    assert renditions.target_widths(1000) == [320, 640, 960]
+    assert renditions.target_widths(1000) == [320, 480, 800, 1000]
+    assert renditions.target_widths(4000) == [320, 480, 800, 1200, 1600]
     assert renditions.target_widths(90) == [90]

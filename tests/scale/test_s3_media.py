@@ -78,7 +78,7 @@ def test_renditions_on_s3_are_made_once_and_kept_tidy(s3, storage):
 
     assert again == made
     assert first_keys == sorted(
-        folder + f"w{w}.{ext}" for w in (320, 640, 960) for ext in ("jpg", "webp")
+        folder + f"w{w}.{ext}" for w in (320, 480, 800, 1000) for ext in ("jpg", "webp")
     )
     assert keys(s3, folder) == first_keys  # no second copies
     assert {
@@ -87,9 +87,11 @@ def test_renditions_on_s3_are_made_once_and_kept_tidy(s3, storage):
 
     # A smaller replacement: the renditions it no longer needs are removed.
     storage.delete(source)
-    storage.save(source, ContentFile(jpeg(500, 250)))
+    storage.save(source, ContentFile(jpeg(400, 200)))
     renditions.make_renditions(storage, source)
-    assert keys(s3, folder) == [folder + "w320.jpg", folder + "w320.webp"]
+    assert keys(s3, folder) == [
+        folder + name for name in ("w320.jpg", "w320.webp", "w400.jpg", "w400.webp")
+    ]
 
-    assert len(renditions.delete_renditions(storage, source)) == 2
+    assert len(renditions.delete_renditions(storage, source)) == 4
     assert keys(s3, folder) == []

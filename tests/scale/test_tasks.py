@@ -4,10 +4,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
@@ -80,8 +81,8 @@ def test_rendition_task_makes_renditions_for_a_model_image(photo_model, delays):
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
     assert result.return_value["source"] == photo.image.name
     widths = {(r["width"], r["format"]) for r in result.return_value["renditions"]}
-    assert widths == {(w, f) for w in (320, 640, 960) for f in ("JPEG", "WEBP")}
-    assert len(folder_contents(photo.image.name)) == 6
+    assert widths == {(w, f) for w in (320, 480, 800, 1000) for f in ("JPEG", "WEBP")}
+    assert len(folder_contents(photo.image.name)) == 8
     assert delays == []
 
 
@@ -101,7 +102,7 @@ def test_rendition_task_is_idempotent(photo_model, delays):
     assert second.status == TaskResultStatus.SUCCESSFUL
     assert second.return_value == first.return_value
     assert folder_contents(photo.image.name) == files_after_first
-    assert len(files_after_first) == 4
+    assert len(files_after_first) == 6
     assert {
         name: default_storage.open(name).read() for name in bytes_after_first
     } == bytes_after_first
@@ -130,7 +131,7 @@ def test_rendition_task_retries_a_transient_failure_with_backoff(
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
     assert len(calls) == 3
     assert delays == [0.5, 1.0]  # exponential: base 0.5 s, doubling
-    assert len(folder_contents(photo.image.name)) == 4
+    assert len(folder_contents(photo.image.name)) == 6
 
 
 def test_rendition_task_gives_up_after_its_attempts(photo_model, delays, monkeypatch):
@@ -225,7 +226,7 @@ def test_with_the_database_backend_a_failure_is_reenqueued_with_run_after(
         run_worker_batch()
         retry.refresh_from_db()
         assert retry.status == TaskResultStatus.SUCCESSFUL
-        assert len(folder_contents(photo.image.name)) == 4
+        assert len(folder_contents(photo.image.name)) == 6
 
 
 def run_worker_batch() -> None:
@@ -235,26 +236,43 @@ def run_worker_batch() -> None:
     )
 
 
-def test_scheduling_waits_for_the_commit_then_makes_renditions(photo_model, delays):
+def test_with_a_worker_scheduling_waits_for_the_commit(photo_model, delays):
+    """A worker is another connection: it hears of the row only once it is committed."""
+    from django_tasks_db.models import DBTaskResult
+
     photo = photo_model.objects.create(caption="scheduled")
+    with override_settings(TASKS=DATABASE_TASKS):
+        with transaction.atomic():
+            photo.image.save("scheduled.jpg", ContentFile(jpeg(700, 350)))
+            tasks.schedule_image_renditions(photo, "image")
+            assert DBTaskResult.objects.count() == 0  # nothing before the commit
+        assert DBTaskResult.objects.count() == 1
+        assert folder_contents(photo.image.name) == []  # the worker makes them
+        run_worker_batch()
+    assert len(folder_contents(photo.image.name)) == 6
 
-    with transaction.atomic():
-        photo.image.save("scheduled.jpg", ContentFile(jpeg(700, 350)))
-        tasks.schedule_image_renditions(photo, "image")
-        assert folder_contents(photo.image.name) == []  # nothing before the commit
 
-    assert len(folder_contents(photo.image.name)) == 4
+def test_with_a_worker_a_rolled_back_save_schedules_nothing(photo_model, delays):
+    from django_tasks_db.models import DBTaskResult
 
-
-def test_a_rolled_back_save_schedules_nothing(photo_model, delays):
     photo = photo_model.objects.create(caption="rolled back")
-
-    with pytest.raises(RuntimeError), transaction.atomic():
-        photo.image.save("rolled-back.jpg", ContentFile(jpeg(700, 350)))
-        tasks.schedule_image_renditions(photo, "image")
-        raise RuntimeError("the editor's save failed")
-
+    with override_settings(TASKS=DATABASE_TASKS):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            photo.image.save("rolled-back.jpg", ContentFile(jpeg(700, 350)))
+            tasks.schedule_image_renditions(photo, "image")
+            raise RuntimeError("the editor's save failed")
+        assert DBTaskResult.objects.count() == 0
     assert folder_contents(photo.image.name) == []
+
+
+def test_inline_scheduling_runs_at_once_inside_the_transaction(photo_model, delays):
+    """No worker: this connection already sees the row, so the page has renditions
+    right after the save (also inside a test's never-committed transaction)."""
+    photo = photo_model.objects.create(caption="inline")
+    with transaction.atomic():
+        photo.image.save("inline.jpg", ContentFile(jpeg(700, 350)))
+        tasks.schedule_image_renditions(photo, "image")
+        assert len(folder_contents(photo.image.name)) == 6
 
 
 def test_scheduling_an_empty_image_does_nothing(
@@ -270,9 +288,112 @@ def test_srcset_lists_the_renditions_a_source_gets():
     storage = default_storage
     assert renditions.srcset(storage, "photos/iu.jpg", 1000) == (
         "/media/renditions/photos/iu/w320.webp 320w, "
-        "/media/renditions/photos/iu/w640.webp 640w, "
-        "/media/renditions/photos/iu/w960.webp 960w"
+        "/media/renditions/photos/iu/w480.webp 480w, "
+        "/media/renditions/photos/iu/w800.webp 800w, "
+        "/media/renditions/photos/iu/w1000.webp 1000w"
     )
     assert renditions.srcset(storage, "photos/iu.jpg", 200, "JPEG") == (
         "/media/renditions/photos/iu/w200.jpg 200w"
     )
+
+
+# --- search vectors: the generic "refresh this row's vector" helper -------------------
+
+
+def test_a_search_vector_refresh_writes_the_models_expression(photo_model, delays):
+    photo = photo_model.objects.create(caption="뉴진스 showcase")
+
+    result = tasks.refresh_search_vector.enqueue(
+        "scale_photos", "photo", photo.pk, "search_text"
+    )
+
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+    assert result.return_value == {"updated": 1}
+    photo.refresh_from_db()
+    assert photo.search_text == "뉴진스 SHOWCASE"
+
+
+def test_scheduling_a_search_refresh_runs_inline_at_once(photo_model, delays):
+    photo = photo_model.objects.create(caption="first")
+    photo.caption = "edited caption"
+    photo.save()
+    with transaction.atomic():
+        tasks.schedule_search_vector_refresh(photo, "search_text")
+        assert photo_model.objects.get().search_text == "EDITED CAPTION"
+
+
+def test_with_a_worker_the_search_refresh_waits_for_the_commit(photo_model, delays):
+    from django_tasks_db.models import DBTaskResult
+
+    photo = photo_model.objects.create(caption="queued")
+    with override_settings(TASKS=DATABASE_TASKS):
+        with transaction.atomic():
+            tasks.schedule_search_vector_refresh(photo, "search_text")
+            assert DBTaskResult.objects.count() == 0
+        assert DBTaskResult.objects.get().task_path == (
+            "newsroom.tasks.refresh_search_vector"
+        )
+        run_worker_batch()
+    assert photo_model.objects.get().search_text == "QUEUED"
+
+
+def test_a_search_refresh_retries_a_database_hiccup(photo_model, delays, monkeypatch):
+    photo = photo_model.objects.create(caption="flaky")
+    calls = []
+    real = photo_model.search_vector_expression
+
+    def flaky(self):
+        calls.append(self.pk)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(self)
+
+    monkeypatch.setattr(photo_model, "search_vector_expression", flaky)
+    result = tasks.refresh_search_vector.enqueue(
+        "scale_photos", "photo", photo.pk, "search_text"
+    )
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert len(calls) == 2 and len(delays) == 1 and 1.0 <= delays[0] <= 1.1
+    assert photo_model.objects.get().search_text == "FLAKY"
+
+
+def test_a_deleted_row_or_a_model_without_the_hook(photo_model, delays):
+    result = tasks.refresh_search_vector.enqueue("scale_photos", "photo", 999, "x")
+    assert result.return_value == {"updated": 0}
+    with pytest.raises(TypeError, match="search_vector_expression"):
+        tasks.schedule_search_vector_refresh(
+            get_user_model()(username="nobody"), "search_vector"
+        )
+
+
+@pytest.fixture
+def note_model(transactional_db, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("stored search vectors (tsvector) need PostgreSQL")
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, PHOTOS_APP]):
+        from tests.scale.photos.models import Note
+
+        with connection.schema_editor() as editor:
+            editor.create_model(Note)
+        try:
+            yield Note
+        finally:
+            with connection.schema_editor() as editor:
+                editor.delete_model(Note)
+
+
+def test_a_real_postgresql_search_vector_is_refreshed_and_searchable(note_model):
+    from django.contrib.postgres.search import SearchQuery
+
+    note = note_model.objects.create(title="Love wins all", body="IU and V")
+    tasks.schedule_search_vector_refresh(note)
+    query = SearchQuery("love", config="simple")
+    assert note_model.objects.filter(search_vector=query).get() == note
+
+    note.title = "Holssi"
+    note.save()
+    tasks.schedule_search_vector_refresh(note)
+    assert not note_model.objects.filter(search_vector=query).exists()
+    assert note_model.objects.filter(
+        search_vector=SearchQuery("holssi", config="simple")
+    ).exists()
