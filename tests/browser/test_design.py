@@ -216,3 +216,15 @@ def test_the_axe_harness_reports_a_real_violation(open_page):
         "</main></html>"
     )
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_the_axe_harness_checks_target_size(open_page):
+    """WCAG 2.2's 24 px target size is on (axe leaves it off by default)."""
+    page = open_page(1280)
+    tiny = '<a href="/{0}" style="font-size:8px;line-height:8px">{0}</a>'
+    page.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main><h1>t</h1><p>'
+        + "<br>".join(tiny.format(n) for n in ("one", "two", "three"))
+        + "</p></main></html>"
+    )
+    assert "target-size" in {violation["id"] for violation in axe_violations(page)}

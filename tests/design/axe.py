@@ -25,6 +25,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         """async (tags) => {
             const result = await axe.run(document, {
                 runOnly: {type: "tag", values: tags},
+                // Off by default in axe; WCAG 2.2 AA 2.5.8 (Lighthouse runs it too).
+                rules: {"target-size": {enabled: true}},
                 resultTypes: ["violations"],
             });
             return result.violations.map(v => ({
