@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     lead = published.filter(is_featured=True).first() or published.first()
     latest = published.exclude(pk=lead.pk) if lead else published
     page = Paginator(latest, HOME_LATEST_COUNT).get_page(page_number)
-    releases = Release.objects.newest_first()[:HOME_RELEASES_COUNT]
+    releases = Release.objects.newest_first().for_listing()[:HOME_RELEASES_COUNT]
     return render(
         request,
         "newsroom/home.html",

@@ -4,7 +4,7 @@ How CSRF holds without a per-reader token in the story HTML:
 
 * The story page renders the form with no token at all, so one cached copy serves
   every reader.
-* With JavaScript, ``static/js/reactions.js`` fetches a fresh token from
+* With JavaScript, ``static/js/site.js`` fetches a fresh token from
   ``reaction_token`` (never cached: ``Cache-Control: private, no-store``; it also sets
   the CSRF cookie), then posts with ``fetch`` and the ``X-CSRFToken`` header, asking
   for JSON, and shows the answer in an aria-live region without reloading the page.

@@ -305,7 +305,7 @@ def test_the_story_page_shows_the_cards_and_loads_the_deferred_script(client):
     html = response.content.decode()
     assert html.count("data-embed-card") == 2
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html
-    assert 'src="/static/js/embeds.js" defer' in html
+    assert 'src="/static/js/site.js" defer' in html
 
 
 @pytest.mark.django_db

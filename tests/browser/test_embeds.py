@@ -72,7 +72,7 @@ def test_story_with_posts_loads_nothing_from_other_hosts_and_expands(
         if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS
     ]
     assert foreign == []
-    assert any(url.endswith("/static/js/embeds.js") for url in requested)
+    assert any(url.endswith("/static/js/site.js") for url in requested)
 
     cards = page.locator("[data-embed-card]")
     expect(cards).to_have_count(3)

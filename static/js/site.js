@@ -1,13 +1,58 @@
-/* Fan reactions: send the form without a page reload.
+/* newsroom: the site's one small deferred script. Everything works without it;
+ * it only improves two things on story pages.
  *
- * The story page may come from a shared cache, so its form carries no CSRF token.
- * This script fetches a fresh one from an uncached endpoint just before sending, posts
- * with fetch and shows the answer in the form's live region. Without this script the
- * form still works: the server asks the reader to confirm once, with a valid token.
+ * 1. Embedded posts: swap a YouTube placeholder for the privacy-enhanced player on
+ *    click, and drop "Expand" where a post's text already fits.
+ * 2. Fan reactions: the story page may come from a shared cache, so its form carries
+ *    no CSRF token. Fetch a fresh one from an uncached endpoint just before sending,
+ *    post with fetch and show the answer in the form's live region. Without this
+ *    script the server asks the reader to confirm once, with a valid token.
  */
 (function () {
   "use strict";
 
+  /* ---- Embedded posts ---- */
+  var VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
+
+  function play(event) {
+    var link = event.currentTarget;
+    var id = link.getAttribute("data-video-id") || "";
+    if (!VIDEO_ID.test(id)) return; // follow the link to YouTube instead
+    event.preventDefault();
+    var frame = document.createElement("iframe");
+    frame.src = "https://www.youtube-nocookie.com/embed/" + id + "?autoplay=1";
+    frame.title = link.getAttribute("data-title") || "YouTube video";
+    frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+    frame.allowFullscreen = true;
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    frame.className = "embed__frame";
+    var player = link.closest("[data-embed-player]");
+    player.replaceChildren(frame);
+    player.classList.add("is-playing");
+    frame.focus();
+  }
+
+  function fitExpand(details) {
+    var text = details.previousElementSibling;
+    if (!text || details.open) return;
+    // Keep the control only where the clamp really hides something.
+    details.hidden = text.scrollHeight <= text.clientHeight + 1;
+  }
+
+  function initEmbeds() {
+    document.querySelectorAll("[data-embed-play]").forEach(function (link) {
+      link.addEventListener("click", play);
+    });
+    var more = document.querySelectorAll("[data-embed-more]");
+    more.forEach(fitExpand);
+    var pending = 0;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () { more.forEach(fitExpand); }, 150);
+    });
+  }
+
+  /* ---- Fan reactions ---- */
   function errorBox(form, name) {
     return form.querySelector('[data-reactions-error="' + name + '"]');
   }
@@ -130,5 +175,14 @@
     });
   }
 
-  document.querySelectorAll("form[data-reactions-form]").forEach(enhance);
+  function init() {
+    initEmbeds();
+    document.querySelectorAll("form[data-reactions-form]").forEach(enhance);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();
