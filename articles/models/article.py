@@ -8,6 +8,7 @@ from typing import Self
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -124,7 +125,9 @@ class ArticleQuerySet(models.QuerySet):
         return stories
 
 
-@reversion.register(follow=["bylines", "sources", "corrections"])
+@reversion.register(
+    follow=["bylines", "sources", "corrections"], exclude=["search_vector"]
+)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -215,6 +218,10 @@ class Article(models.Model):
     # Bumped on every save; an edit form carries the value it started from, and a
     # save from an older value is refused instead of overwriting someone's work.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Headline (A), dek (B) and body text (C) for full-text search. On PostgreSQL a
+    # trigger keeps it current on every insert and update (bulk ones too) and a GIN
+    # index serves it (migration 0300); SQLite leaves it empty (see newsroom.search).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
