@@ -26,12 +26,7 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 class _MediaMixin:
-    """Adds the Media RSS namespace and one ``media:content`` per item with an image."""
-
-    def root_attributes(self):
-        attrs = super().root_attributes()
-        attrs["xmlns:media"] = MEDIA_NS
-        return attrs
+    """One Media RSS ``media:content`` per item with an image."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -51,11 +46,13 @@ class _MediaMixin:
 
 
 class MediaRssFeed(_MediaMixin, Rss201rev2Feed):
-    pass
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
 
 
 class MediaAtomFeed(_MediaMixin, Atom1Feed):
-    pass
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 
 
 def feed_stories() -> QuerySet:
