@@ -43,7 +43,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -224,8 +224,13 @@ class _Backend:
     def story_score(self, terms: SearchTerms):
         raise NotImplementedError
 
-    def artist_conditions(self, terms: SearchTerms) -> tuple[Q, Any]:
-        raise NotImplementedError
+    def artist_candidates(self, terms: SearchTerms) -> list[QuerySet]:
+        """Extra ways an artist matches, as querysets of artists or aliases."""
+        return []
+
+    def artist_similarity(self, terms: SearchTerms):
+        """How close the closest name is, for ordering fuzzy matches."""
+        return Value(0.0, output_field=FloatField())
 
     def title_matches(self, model, terms: SearchTerms) -> Q:
         raise NotImplementedError
@@ -267,18 +272,21 @@ class _PostgresBackend(_Backend):
         )
         return headline_hit + SearchRank(F("search_vector"), query)
 
-    def artist_conditions(self, terms):
+    def artist_candidates(self, terms):
+        # One indexed branch each (GIN tsvector, GIN trigram), unioned by the caller,
+        # so no branch turns the others into a scan of every artist.
         key = terms.key
-        similar_alias = ArtistAlias.objects.filter(
-            TrigramSimilar(F("key"), Value(key))
-        ).values("artist_id")
-        fuzzy = Q(search_vector=self._query(terms))
+        branches = [Artist.objects.filter(search_vector=self._query(terms))]
         if len(key) >= 3:
-            fuzzy |= (
-                Q(TrigramSimilar(F("name_key"), Value(key)))
-                | Q(TrigramSimilar(F("native_name_key"), Value(key)))
-                | Q(pk__in=similar_alias)
-            )
+            branches += [
+                Artist.objects.filter(TrigramSimilar(F("name_key"), Value(key))),
+                Artist.objects.filter(TrigramSimilar(F("native_name_key"), Value(key))),
+                ArtistAlias.objects.filter(TrigramSimilar(F("key"), Value(key))),
+            ]
+        return branches
+
+    def artist_similarity(self, terms):
+        key = terms.key
         best_alias = Subquery(
             ArtistAlias.objects.filter(artist=OuterRef("pk"))
             .annotate(similarity=Func(F("key"), Value(key), function="similarity"))
@@ -286,13 +294,12 @@ class _PostgresBackend(_Backend):
             .values("similarity")[:1],
             output_field=FloatField(),
         )
-        similarity = Greatest(
+        return Greatest(
             Func(F("name_key"), Value(key), function="similarity"),
             Func(F("native_name_key"), Value(key), function="similarity"),
             Coalesce(best_alias, Value(0.0)),
             output_field=FloatField(),
         )
-        return fuzzy, similarity
 
     def title_matches(self, model, terms):
         return Q(search_vector=self._query(terms))
@@ -345,9 +352,6 @@ class _SqliteBackend(_Backend):
             for t in terms.terms
         ]
         return reduce(lambda a, b: a + b, parts)
-
-    def artist_conditions(self, terms):
-        return Q(pk__in=[]), Value(0.0, output_field=FloatField())
 
     def title_matches(self, model, terms):
         return reduce(and_, (Q(title__icontains=t) for t in terms.terms))
@@ -409,13 +413,16 @@ def _stories(
     return group, candidates
 
 
-def _credited_artist_ids(db: _Backend, words: tuple[str, ...]) -> tuple[Q, Any]:
-    """Artists credited on a track or release titled exactly ``words``, and its title.
+def _credited_artists(
+    db: _Backend, words: tuple[str, ...]
+) -> tuple[Q, Any, list[QuerySet]]:
+    """Artists credited on a track or release titled exactly ``words``.
 
-    This is how "the Holssi singer" finds IU without anyone typing an alias.
+    This is how "the Holssi singer" finds IU without anyone typing an alias. Gives
+    the condition (for scoring), the title (to show why) and the credit querysets.
     """
     if not words:
-        return Q(pk__in=[]), Value("")
+        return Q(pk__in=[]), Value(""), []
     tracks = Track.objects.annotate(title_lower=Lower("title")).filter(
         db.exact_title(Track, words)
     )
@@ -440,7 +447,7 @@ def _credited_artist_ids(db: _Backend, words: tuple[str, ...]) -> tuple[Q, Any]:
         Subquery(releases.filter(credits__artist=OuterRef("pk")).values("title")[:1]),
         Value(""),
     )
-    return condition, title
+    return condition, title, [on_release, featured]
 
 
 def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
@@ -448,6 +455,30 @@ def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -
     key = terms.key
     keys = sorted({name_key(t) for t in terms.terms} - {""})
     aliases = ArtistAlias.objects.all()
+    artists = Artist.objects.all()
+    credited, credited_title, credited_ids = _credited_artists(db, terms.title_words)
+    # Each way to match is its own indexed query; their union names the candidates.
+    branches = [
+        artists.filter(name_key=key),
+        artists.filter(native_name_key=key),
+        aliases.filter(key=key),
+        artists.filter(name_key__in=keys),
+        artists.filter(native_name_key__in=keys),
+        aliases.filter(key__in=keys),
+        *credited_ids,
+        *db.artist_candidates(terms),
+    ]
+    if len(key) >= 2:
+        branches += [
+            artists.filter(name_key__contains=key),
+            artists.filter(native_name_key__contains=key),
+            aliases.filter(key__contains=key),
+        ]
+    ids = [
+        qs.order_by().values_list("pk" if qs.model is Artist else "artist_id")
+        for qs in branches
+    ]
+    candidates = ids[0].union(*ids[1:])
     exact = (
         Q(name_key=key)
         | Q(native_name_key=key)
@@ -465,8 +496,7 @@ def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -
             | Q(native_name_key__contains=key)
             | Q(pk__in=aliases.filter(key__contains=key).values("artist_id"))
         )
-    credited, credited_title = _credited_artist_ids(db, terms.title_words)
-    fuzzy, similarity = db.artist_conditions(terms)
+    similarity = db.artist_similarity(terms)
     shown_alias = Subquery(
         aliases.filter(artist=OuterRef("pk"))
         .exclude(kind=ArtistAlias.Kind.MISSPELLING)
@@ -475,7 +505,7 @@ def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -
         .values("name")[:1]
     )
     rows = list(
-        Artist.objects.filter(exact | word | partial | credited | fuzzy)
+        Artist.objects.filter(pk__in=candidates)
         .only("name", "native_name", "slug", "kind", "disambiguation", "photo")
         .annotate(
             score=Case(
@@ -501,9 +531,11 @@ def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -
 def _first_credit(release_ref: str) -> Subquery:
     return Subquery(
         ReleaseCredit.objects.filter(release=OuterRef(release_ref))
-        .annotate(shown=Coalesce(F("credited_as"), F("artist__name")))
+        .annotate(
+            shown=Coalesce(NullIf(F("credited_as"), Value("")), F("artist__name"))
+        )
         .order_by("position", "pk")
-        .values("artist__name")[:1]
+        .values("shown")[:1]
     )
 
 
@@ -564,29 +596,43 @@ def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) ->
 
 
 def _facets(candidates: QuerySet) -> dict[str, list[dict[str, Any]]]:
-    """Section, tag and artist counts over the matching stories, in one query."""
-    matched = Article.objects.filter(pk__in=candidates).order_by()
+    """Section, tag and artist counts over the matching stories, in one query.
 
-    def facet(name: str, key: str, label: str, **required) -> QuerySet:
-        return (
-            matched.filter(**required)
-            .values(key_=F(key), label_=F(label))
-            .annotate(facet=Value(name), n=Count("pk", distinct=True))
-            .values("facet", "key_", "label_", "n")
-        )
-
-    query = facet(
-        "section", "section__slug", "section__name", section__isnull=False
-    ).union(
-        facet("tag", "tags__slug", "tags__name", tags__isnull=False),
-        facet("artist", "artists__slug", "artists__name", artists__isnull=False),
-        all=True,
-    )
+    Raw SQL for one reason: a common table expression, so the candidate stories are
+    found once (materialised) rather than once per facet.
+    """
+    candidate_sql, params = candidates.query.sql_with_params()
+    article = Article._meta
+    tagged = Article.tags.through._meta
+    tag = Article._meta.get_field("tags").related_model._meta
+    section = Article._meta.get_field("section").related_model._meta
+    links = Article.artists.through._meta
+    artist = Artist._meta
+    sql = f"""
+        WITH c(id) AS ({candidate_sql})
+        SELECT 'section', s.slug, s.name, COUNT(*)
+          FROM c JOIN {article.db_table} a ON a.id = c.id
+          JOIN {section.db_table} s ON s.id = a.section_id
+         GROUP BY s.slug, s.name
+        UNION ALL
+        SELECT 'tag', t.slug, t.name, COUNT(DISTINCT ti.object_id)
+          FROM c JOIN {tagged.db_table} ti ON ti.object_id = c.id
+          JOIN {tag.db_table} t ON t.id = ti.tag_id
+         WHERE ti.content_type_id = (
+               SELECT id FROM django_content_type
+                WHERE app_label = %s AND model = %s)
+         GROUP BY t.slug, t.name
+        UNION ALL
+        SELECT 'artist', ar.slug, ar.name, COUNT(*)
+          FROM c JOIN {links.db_table} aa ON aa.article_id = c.id
+          JOIN {artist.db_table} ar ON ar.id = aa.artist_id
+         GROUP BY ar.slug, ar.name
+    """
     facets: dict[str, list[dict[str, Any]]] = {"section": [], "tag": [], "artist": []}
-    for row in query:
-        facets[row["facet"]].append(
-            {"key": row["key_"], "label": row["label_"], "count": row["n"]}
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, article.app_label, article.model_name))
+        for facet, key, label, count in cursor.fetchall():
+            facets[facet].append({"key": key, "label": label, "count": count})
     for rows in facets.values():
         rows.sort(key=lambda r: (-r["count"], r["label"].casefold()))
     return facets
