@@ -18,8 +18,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_
+from functools import lru_cache, reduce
+from operator import and_, or_
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar
@@ -55,8 +55,9 @@ from discography.models import Release, ReleaseCredit, Track, TrackFeature
 MAX_QUERY_LENGTH = 200  # characters kept from what the reader typed
 MAX_TERMS = 12  # words used for matching and highlighting
 # Stories are ranked among the newest matches only, so a common word over 100,000
-# stories costs a bounded amount of ranking work; totals above it read "500+".
-STORY_CANDIDATES = 500
+# stories costs a bounded amount of matching and ranking work (measured at 100,000
+# stories: a word in ~5% of them is the worst case); totals above it read "200+".
+STORY_CANDIDATES = 200
 STORIES_PER_PAGE = 20
 GROUP_PREVIEW = 5  # artists, releases or tracks shown when every type is listed
 GROUP_PER_PAGE = 20  # ... and per page when one type is chosen
@@ -135,6 +136,7 @@ def plain_text(stored_html: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", stored_html or ""))).strip()
 
 
+@lru_cache(maxsize=256)
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
@@ -224,9 +226,9 @@ class _Backend:
     def story_score(self, terms: SearchTerms):
         raise NotImplementedError
 
-    def artist_candidates(self, terms: SearchTerms) -> list[QuerySet]:
-        """Extra ways an artist matches, as querysets of artists or aliases."""
-        return []
+    def fuzzy_names(self, terms: SearchTerms) -> tuple[Q, Q]:
+        """Extra ways an artist (first) or an alias (second) matches."""
+        return Q(pk__in=[]), Q(pk__in=[])
 
     def artist_similarity(self, terms: SearchTerms):
         """How close the closest name is, for ordering fuzzy matches."""
@@ -272,18 +274,17 @@ class _PostgresBackend(_Backend):
         )
         return headline_hit + SearchRank(F("search_vector"), query)
 
-    def artist_candidates(self, terms):
-        # One indexed branch each (GIN tsvector, GIN trigram), unioned by the caller,
-        # so no branch turns the others into a scan of every artist.
+    def fuzzy_names(self, terms):
+        # Every condition here is served by a GIN index (tsvector or trigram).
         key = terms.key
-        branches = [Artist.objects.filter(search_vector=self._query(terms))]
+        artist = Q(search_vector=self._query(terms))
+        alias = Q(pk__in=[])
         if len(key) >= 3:
-            branches += [
-                Artist.objects.filter(TrigramSimilar(F("name_key"), Value(key))),
-                Artist.objects.filter(TrigramSimilar(F("native_name_key"), Value(key))),
-                ArtistAlias.objects.filter(TrigramSimilar(F("key"), Value(key))),
-            ]
-        return branches
+            artist |= Q(TrigramSimilar(F("name_key"), Value(key))) | Q(
+                TrigramSimilar(F("native_name_key"), Value(key))
+            )
+            alias = Q(TrigramSimilar(F("key"), Value(key)))
+        return artist, alias
 
     def artist_similarity(self, terms):
         key = terms.key
@@ -372,34 +373,44 @@ def backend() -> _Backend:
 
 def _stories(
     db: _Backend, stories: QuerySet, terms: SearchTerms, *, page: int, per_page: int
-) -> tuple[Group, QuerySet]:
-    """Ranked stories (one query): best first, among the newest matches."""
-    candidates = (
+) -> tuple[Group, list[int]]:
+    """Ranked stories, best first, among the newest matches.
+
+    Two queries: the ranked ids of every candidate (small integers only; the
+    matching work is done once), then the rows of one page.
+    """
+    newest = (
         db.story_matches(stories, terms)
         .order_by("-published_at", "-pk")
         .values("pk")[:STORY_CANDIDATES]
     )
-    rows = list(
-        Article.objects.filter(pk__in=candidates)
-        .select_related("section")
-        .only(
-            "headline",
-            "slug",
-            "dek",
-            "body",
-            "published_at",
-            "hero_renditions",
-            "hero_image",
-            "hero_width",
-            "hero_height",
-            "section__name",
-            "section__slug",
-        )
-        .annotate(score=db.story_score(terms), total=Window(Count("pk")))
-        .order_by("-score", "-published_at", "-pk")[
-            (page - 1) * per_page : page * per_page
-        ]
+    ranked = list(
+        Article.objects.filter(pk__in=newest)
+        .annotate(score=db.story_score(terms))
+        .order_by("-score", "-published_at", "-pk")
+        .values_list("pk", flat=True)
     )
+    shown = ranked[(page - 1) * per_page : page * per_page]
+    rows = []
+    if shown:
+        by_id = (
+            Article.objects.select_related("section")
+            .only(
+                "headline",
+                "slug",
+                "dek",
+                "body",
+                "published_at",
+                "hero_renditions",
+                "hero_image",
+                "hero_width",
+                "hero_height",
+                "section__name",
+                "section__slug",
+            )
+            .in_bulk(shown)
+        )
+        rows = [by_id[pk] for pk in shown if pk in by_id]
     pattern = _term_pattern(terms.marked)
     for story in rows:
         story.headline_html = highlight(story.headline, terms.marked)
@@ -408,21 +419,21 @@ def _stories(
             story.snippet_html = highlight(snippet(body, terms.marked), terms.marked)
         else:
             story.snippet_html = highlight(story.dek or snippet(body, ()), terms.marked)
-    total = _total(rows)
+    total = len(ranked)
     group = Group("article", "Stories", rows, total, total >= STORY_CANDIDATES)
-    return group, candidates
+    return group, ranked
 
 
 def _credited_artists(
     db: _Backend, words: tuple[str, ...]
-) -> tuple[Q, Any, list[QuerySet]]:
+) -> tuple[Any, list[QuerySet]]:
     """Artists credited on a track or release titled exactly ``words``.
 
     This is how "the Holssi singer" finds IU without anyone typing an alias. Gives
-    the condition (for scoring), the title (to show why) and the credit querysets.
+    the title (to show why, and to score) and the credit querysets.
     """
     if not words:
-        return Q(pk__in=[]), Value(""), []
+        return Value(""), []
     tracks = Track.objects.annotate(title_lower=Lower("title")).filter(
         db.exact_title(Track, words)
     )
@@ -434,9 +445,6 @@ def _credited_artists(
         | Q(release__in=tracks.values("release_id"))
     )
     featured = TrackFeature.objects.filter(track__in=tracks.values("pk"))
-    condition = Q(pk__in=on_release.values("artist_id")) | Q(
-        pk__in=featured.values("artist_id")
-    )
     title = Coalesce(
         Subquery(
             tracks.filter(
@@ -447,78 +455,72 @@ def _credited_artists(
         Subquery(releases.filter(credits__artist=OuterRef("pk")).values("title")[:1]),
         Value(""),
     )
-    return condition, title, [on_release, featured]
+    return title, [on_release, featured]
+
+
+def _name_level(terms: SearchTerms, *fields: str) -> tuple[Case, Q]:
+    """4 for a whole-name match, 2.5 for one of the words, 2 for part of a name;
+    and the plain condition (index-friendly) that any of them holds."""
+    key = terms.key
+    keys = sorted({name_key(t) for t in terms.terms} - {""})
+
+    def any_of(lookup: str, value) -> Q:
+        return reduce(or_, (Q(**{f"{field}{lookup}": value}) for field in fields))
+
+    conditions = [(any_of("", key), 4.0), (any_of("__in", keys), 2.5)]
+    if len(key) >= 2:
+        conditions.append((any_of("__contains", key), 2.0))
+    level = Case(
+        *(When(condition, then=Value(score)) for condition, score in conditions),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return level, reduce(or_, (condition for condition, _ in conditions))
 
 
 def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
     """Artists by any name, alias, misspelling, or a song the reader remembers."""
-    key = terms.key
-    keys = sorted({name_key(t) for t in terms.terms} - {""})
-    aliases = ArtistAlias.objects.all()
-    artists = Artist.objects.all()
-    credited, credited_title, credited_ids = _credited_artists(db, terms.title_words)
-    # Each way to match is its own indexed query; their union names the candidates.
+    own_level, own_match = _name_level(terms, "name_key", "native_name_key")
+    alias_level, alias_match = _name_level(terms, "key")
+    fuzzy_artist, fuzzy_alias = db.fuzzy_names(terms)
+    credited_title, credits = _credited_artists(db, terms.title_words)
+    # Each branch is one indexed query (a BitmapOr on PostgreSQL); their union
+    # names the candidates, which alone are scored.
     branches = [
-        artists.filter(name_key=key),
-        artists.filter(native_name_key=key),
-        aliases.filter(key=key),
-        artists.filter(name_key__in=keys),
-        artists.filter(native_name_key__in=keys),
-        aliases.filter(key__in=keys),
-        *credited_ids,
-        *db.artist_candidates(terms),
+        Artist.objects.filter(own_match | fuzzy_artist).values_list("pk"),
+        ArtistAlias.objects.filter(alias_match | fuzzy_alias).values_list("artist_id"),
+        *(credit.values_list("artist_id") for credit in credits),
     ]
-    if len(key) >= 2:
-        branches += [
-            artists.filter(name_key__contains=key),
-            artists.filter(native_name_key__contains=key),
-            aliases.filter(key__contains=key),
-        ]
-    ids = [
-        qs.order_by().values_list("pk" if qs.model is Artist else "artist_id")
-        for qs in branches
-    ]
-    candidates = ids[0].union(*ids[1:])
-    exact = (
-        Q(name_key=key)
-        | Q(native_name_key=key)
-        | Q(pk__in=aliases.filter(key=key).values("artist_id"))
+    candidates = reduce(lambda a, b: a.union(b), (b.order_by() for b in branches))
+    best_alias = ArtistAlias.objects.filter(artist=OuterRef("pk")).annotate(
+        level=alias_level
     )
-    word = (
-        Q(name_key__in=keys)
-        | Q(native_name_key__in=keys)
-        | Q(pk__in=aliases.filter(key__in=keys).values("artist_id"))
+    alias_score = Subquery(
+        best_alias.order_by("-level").values("level")[:1], output_field=FloatField()
     )
-    partial = Q(pk__in=[])
-    if len(key) >= 2:
-        partial = (
-            Q(name_key__contains=key)
-            | Q(native_name_key__contains=key)
-            | Q(pk__in=aliases.filter(key__contains=key).values("artist_id"))
-        )
-    similarity = db.artist_similarity(terms)
     shown_alias = Subquery(
-        aliases.filter(artist=OuterRef("pk"))
+        best_alias.filter(level__gt=0)
         .exclude(kind=ArtistAlias.Kind.MISSPELLING)
-        .filter(Q(key=key) | Q(key__contains=key) if len(key) >= 2 else Q(key=key))
-        .order_by("kind", "name")
+        .order_by("-level", "kind", "name")
         .values("name")[:1]
     )
     rows = list(
         Artist.objects.filter(pk__in=candidates)
         .only("name", "native_name", "slug", "kind", "disambiguation", "photo")
         .annotate(
-            score=Case(
-                When(exact, then=Value(4.0)),
-                When(credited, then=Value(3.0)),
-                When(word, then=Value(2.5)),
-                When(partial, then=Value(2.0)),
-                default=Value(0.0),
+            credited_on=credited_title,
+            score=Greatest(
+                own_level,
+                Coalesce(alias_score, Value(0.0)),
+                Case(
+                    When(~Q(credited_on=""), then=Value(3.0)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                ),
                 output_field=FloatField(),
             )
-            + similarity,
+            + db.artist_similarity(terms),
             matched_alias=shown_alias,
-            credited_on=credited_title,
             total=Window(Count("pk")),
         )
         .order_by("-score", "sort_name", "pk")[offset : offset + limit]
@@ -595,13 +597,20 @@ def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) ->
     return Group("track", "Tracks", rows, _total(rows))
 
 
-def _facets(candidates: QuerySet) -> dict[str, list[dict[str, Any]]]:
+def _facets(story_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     """Section, tag and artist counts over the matching stories, in one query.
 
-    Raw SQL for one reason: a common table expression, so the candidate stories are
-    found once (materialised) rather than once per facet.
+    Raw SQL for one reason: the three counts share one list of candidate ids (a
+    common table expression), and taggit's content type is looked up in SQL.
     """
-    candidate_sql, params = candidates.query.sql_with_params()
+    facets: dict[str, list[dict[str, Any]]] = {"section": [], "tag": [], "artist": []}
+    if not story_ids:
+        return facets
+    # Integers from our own query, bound as parameters all the same.
+    candidate_sql = "SELECT id FROM {} WHERE id IN ({})".format(
+        Article._meta.db_table, ", ".join(["%s"] * len(story_ids))
+    )
+    params = tuple(story_ids)
     article = Article._meta
     tagged = Article.tags.through._meta
     tag = Article._meta.get_field("tags").related_model._meta
@@ -628,7 +637,6 @@ def _facets(candidates: QuerySet) -> dict[str, list[dict[str, Any]]]:
           JOIN {artist.db_table} ar ON ar.id = aa.artist_id
          GROUP BY ar.slug, ar.name
     """
-    facets: dict[str, list[dict[str, Any]]] = {"section": [], "tag": [], "artist": []}
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, article.app_label, article.model_name))
         for facet, key, label, count in cursor.fetchall():
@@ -647,7 +655,8 @@ def run_search(
 ) -> SearchResults:
     """Every group for a query; ``stories`` is already narrowed by the filters.
 
-    Five queries whatever the data: stories, story facets, artists, releases, tracks.
+    At most six queries whatever the data: ranked story ids, that page's stories,
+    story facets, artists, releases, tracks.
     With ``kind`` set, that group is paginated and the others only counted (and
     previewed, which costs nothing extra).
     """
@@ -655,7 +664,7 @@ def run_search(
     page = max(1, page)
     story_page = page if kind == "article" else 1
     group_limit = GROUP_PER_PAGE if kind else GROUP_PREVIEW
-    story_group, candidates = _stories(
+    story_group, story_ids = _stories(
         db, stories, terms, page=story_page, per_page=STORIES_PER_PAGE
     )
     story_group.page = _page(
@@ -676,5 +685,5 @@ def run_search(
         )
         group.page = _page(group.items, group.total, number, group_limit)
         groups[name] = group
-    facets = _facets(candidates)
+    facets = _facets(story_ids)
     return SearchResults(terms=terms, groups=groups, facets=facets)

@@ -334,8 +334,8 @@ def test_search_query_count_does_not_grow_with_results(
     with django_assert_max_num_queries(len(few)):
         html = search(client, "winter")
     assert "All 27 artists" in html or "All 28 artists" in html
-    # Stories, facets, artists, releases, tracks.
-    assert len(few) == 5
+    # Ranked story ids, that page's stories, story facets, artists, releases, tracks.
+    assert len(few) == 6
 
 
 def test_cold_search_page_stays_within_six_queries(
