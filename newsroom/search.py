@@ -221,9 +221,11 @@ class _Backend:
     """Matching and scoring that differ between databases; everything else is shared."""
 
     def story_matches(self, stories: QuerySet, terms: SearchTerms) -> QuerySet:
+        """The stories holding every word of the query."""
         raise NotImplementedError
 
     def story_score(self, terms: SearchTerms):
+        """An expression ranking a headline match above a dek, a dek above a body."""
         raise NotImplementedError
 
     def fuzzy_names(self, terms: SearchTerms) -> tuple[Q, Q]:
@@ -234,10 +236,12 @@ class _Backend:
         """How close the closest name is, for ordering fuzzy matches."""
         return Value(0.0, output_field=FloatField())
 
-    def title_matches(self, model, terms: SearchTerms) -> Q:
+    def title_matches(self, terms: SearchTerms) -> Q:
+        """Releases or tracks whose title holds every word."""
         raise NotImplementedError
 
-    def exact_title(self, model, words: tuple[str, ...]) -> Q:
+    def exact_title(self, words: tuple[str, ...]) -> Q:
+        """Releases or tracks titled exactly ``words`` (annotated ``title_lower``)."""
         raise NotImplementedError
 
 
@@ -302,10 +306,10 @@ class _PostgresBackend(_Backend):
             output_field=FloatField(),
         )
 
-    def title_matches(self, model, terms):
+    def title_matches(self, terms):
         return Q(search_vector=self._query(terms))
 
-    def exact_title(self, model, words):
+    def exact_title(self, words):
         # Every word of the title, and no other: "Holssi" is the song, "Holssi
         # remix" another. length() counts a title vector's distinct words.
         phrase = " ".join(words)
@@ -327,7 +331,10 @@ class _PostgresBackend(_Backend):
 
 
 class _SqliteBackend(_Backend):
-    """LIKE on the text columns: every word must appear; no stemming, no fuzz."""
+    """LIKE on the text columns: every word must appear somewhere (as a substring,
+    so "win" also finds "winning", and the body's HTML is searched as stored);
+    scored by where each word appears. No stemming, no misspellings, no index: fine
+    for development and small sites, which is what SQLite is here for."""
 
     def story_matches(self, stories, terms):
         return stories.filter(
@@ -354,10 +361,10 @@ class _SqliteBackend(_Backend):
         ]
         return reduce(lambda a, b: a + b, parts)
 
-    def title_matches(self, model, terms):
+    def title_matches(self, terms):
         return reduce(and_, (Q(title__icontains=t) for t in terms.terms))
 
-    def exact_title(self, model, words):
+    def exact_title(self, words):
         return Q(title_lower=" ".join(words).lower())
 
 
@@ -435,10 +442,10 @@ def _credited_artists(
     if not words:
         return Value(""), []
     tracks = Track.objects.annotate(title_lower=Lower("title")).filter(
-        db.exact_title(Track, words)
+        db.exact_title(words)
     )
     releases = Release.objects.annotate(title_lower=Lower("title")).filter(
-        db.exact_title(Release, words)
+        db.exact_title(words)
     )
     on_release = ReleaseCredit.objects.filter(
         Q(release__in=releases.values("pk"))
@@ -548,7 +555,7 @@ def _releases(
     by_named_artist = ReleaseCredit.objects.filter(
         release=OuterRef("pk"), artist__in=Artist.objects.matching_name(terms.text)
     )
-    title_hit = db.title_matches(Release, terms)
+    title_hit = db.title_matches(terms)
     rows = list(
         Release.objects.filter(title_hit | Exists(by_named_artist))
         .only("title", "slug", "kind", "released_on", "cover", "cover_alt")
@@ -573,7 +580,7 @@ def _releases(
 def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
     """Songs by title, with their release and its first credited artist."""
     rows = list(
-        Track.objects.filter(db.title_matches(Track, terms))
+        Track.objects.filter(db.title_matches(terms))
         .select_related("release")
         .only(
             "title",

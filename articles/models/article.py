@@ -125,6 +125,13 @@ class ArticleQuerySet(models.QuerySet):
         return stories
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector is for the database to match on, never for pages to
+        # read: leaving it out keeps every list and story query as lean as before.
+        return super().get_queryset().defer("search_vector")
+
+
 @reversion.register(
     follow=["bylines", "sources", "corrections"], exclude=["search_vector"]
 )
@@ -223,7 +230,7 @@ class Article(models.Model):
     # index serves it (migration 0300); SQLite leaves it empty (see newsroom.search).
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
