@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -97,6 +97,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
             kind=kind,
             page=_page_number(request.GET.get("page")),
         )
+        page = results.groups[kind].page if kind else None
+        if page is not None and page.number > page.paginator.num_pages:
+            # Past the last page (an old link, a hand-edited address): go to the last.
+            last = request.GET.copy()
+            last["page"] = page.paginator.num_pages
+            return redirect(f"{request.path}?{last.urlencode()}")
         query = request.GET.copy()
         query.pop("page", None)
         without_type = query.copy()

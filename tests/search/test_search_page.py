@@ -234,6 +234,14 @@ def test_type_filter_pages_through_one_group(client, db):
     assert len(story_headlines(html)) == 3
 
 
+def test_a_page_past_the_end_goes_to_the_last_page(client, db):
+    for n in range(STORIES_PER_PAGE + 3):
+        ArticleFactory(headline=f"Comeback news {n}", published=True)
+    response = client.get("/search/", {"q": "comeback", "type": "article", "page": 9})
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=comeback&type=article&page=2"
+
+
 def test_everything_view_links_to_the_rest_of_a_group(client, db):
     for n in range(7):
         ArtistFactory(name=f"Comet {n}")
