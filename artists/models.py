@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -185,6 +186,9 @@ class Artist(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Names (A), aliases (B) and disambiguation (D) for search; kept current by
+    # PostgreSQL triggers on artists and aliases (migration 0010); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArtistQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol, Self
 from urllib.parse import parse_qs, urlsplit
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -221,6 +222,9 @@ class Release(models.Model):
     description = models.TextField(blank=True, help_text="Rich text.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title (A) and description text (D) for search; a PostgreSQL trigger keeps it
+    # current (migration 0010); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -358,6 +362,8 @@ class Track(models.Model):
     featured_artists = models.ManyToManyField(
         Artist, through="TrackFeature", related_name="featured_tracks", blank=True
     )
+    # The title (A) for search; a PostgreSQL trigger keeps it current (0010).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["release", "disc", "position"]

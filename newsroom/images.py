@@ -299,6 +299,19 @@ class Renditions:
         return default_storage.url(fallbacks[min(2, len(fallbacks) - 1)]["name"])
 
     @property
+    def largest(self) -> dict[str, Any] | None:
+        """The biggest fallback rendition (url, width, height): sharing cards want it."""
+        fallbacks = self._fallbacks()
+        if not fallbacks:
+            return None
+        entry = fallbacks[-1]
+        return {
+            "url": default_storage.url(entry["name"]),
+            "width": entry["width"],
+            "height": entry["height"],
+        }
+
+    @property
     def smallest_url(self) -> str:
         """The smallest WebP rendition, for thumbnails; '' without renditions."""
         webps = sorted(

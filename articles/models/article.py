@@ -8,6 +8,7 @@ from typing import Self
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -129,7 +130,16 @@ class ArticleQuerySet(models.QuerySet):
         return stories
 
 
-@reversion.register(follow=["bylines", "sources", "corrections"])
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector is for the database to match on, never for pages to
+        # read: leaving it out keeps every list and story query as lean as before.
+        return super().get_queryset().defer("search_vector")
+
+
+@reversion.register(
+    follow=["bylines", "sources", "corrections"], exclude=["search_vector"]
+)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -221,8 +231,12 @@ class Article(models.Model):
     # Bumped on every save; an edit form carries the value it started from, and a
     # save from an older value is refused instead of overwriting someone's work.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Headline (A), dek (B) and body text (C) for full-text search. On PostgreSQL a
+    # trigger keeps it current on every insert and update (bulk ones too) and a GIN
+    # index serves it (migration 0300); SQLite leaves it empty (see newsroom.search).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

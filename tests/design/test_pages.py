@@ -155,6 +155,8 @@ STRUCTURAL = {
     "profile", "profile__intro", "reactions__explain", "reactions__page-title",
     "reactions__pages", "release", "release-card__cover--empty",
     "release__cover--empty", "release__intro", "releases", "search",
+    "search-facet", "search-hit--artist", "search-hit--release", "search-hit--story",
+    "search-hit--track",
 }  # fmt: skip
 
 

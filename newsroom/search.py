@@ -1,0 +1,696 @@
+"""The one search module: what a reader's query finds, on PostgreSQL or on SQLite.
+
+Views call :func:`parse_query` and :func:`run_search` and never ask which database
+answers. PostgreSQL uses the stored, trigger-maintained ``search_vector`` columns
+(GIN-indexed, 'simple' configuration so Hangul and romanised names match as written),
+weighted ranking (headline over dek over body) and ``pg_trgm`` similarity on name keys
+for misspelled and partial artist names. SQLite, the zero-setup development database,
+falls back to case-insensitive ``LIKE`` matching with a headline/dek/body score: it
+finds the same things for ordinary queries, ranks more coarsely and has no fuzzy
+matching.
+
+Every result group is one SQL query (rows, score and total together), so a results
+page costs the same few queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from operator import and_, or_
+from typing import Any
+
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from artists.models import Artist, ArtistAlias
+from artists.slugs import name_key
+from discography.models import Release, ReleaseCredit, Track, TrackFeature
+
+MAX_QUERY_LENGTH = 200  # characters kept from what the reader typed
+MAX_TERMS = 12  # words used for matching and highlighting
+# Stories are ranked among the newest matches only, so a common word over 100,000
+# stories costs a bounded amount of matching and ranking work (measured at 100,000
+# stories: a word in ~5% of them is the worst case); totals above it read "200+".
+STORY_CANDIDATES = 200
+STORIES_PER_PAGE = 20
+GROUP_PREVIEW = 5  # artists, releases or tracks shown when every type is listed
+GROUP_PER_PAGE = 20  # ... and per page when one type is chosen
+SNIPPET_CHARS = 220
+CONFIG = "simple"
+
+TYPES = [
+    ("article", "Stories"),
+    ("artist", "Artists"),
+    ("release", "Releases"),
+    ("track", "Tracks"),
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+# Words around a title in "the Holssi singer" or "who sang Love wins all": dropped
+# to find the track or release the reader remembers.
+FILLER_WORDS = frozenset(
+    "a an the of by from who whose sang sings sung singer singers song songs track "
+    "tracks album albums record ep single group band artist act idol rapper vocalist "
+    "performer that with s".split()
+)
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A reader's query, cleaned: the text kept in the box and the words to match."""
+
+    text: str = ""
+    terms: tuple[str, ...] = ()
+    is_truncated: bool = False
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing searchable: empty, spaces or punctuation only."""
+        return not self.terms
+
+    @property
+    def key(self) -> str:
+        """The whole query as a name key ("Kim Tae-hyung" -> "kimtaehyung")."""
+        return name_key(self.text)
+
+    @property
+    def marked(self) -> tuple[str, ...]:
+        """Words to highlight: filler such as "the" only when nothing else was typed."""
+        return self.title_words or self.terms
+
+    @property
+    def title_words(self) -> tuple[str, ...]:
+        """The words left when the filler of an epithet is dropped."""
+        return tuple(t for t in self.terms if t.casefold() not in FILLER_WORDS)
+
+
+def parse_query(raw: str | None) -> SearchTerms:
+    """Trim, cap and split what was typed; never fails, whatever the input."""
+    text = _SPACE.sub(" ", (raw or "").replace("\x00", "")).strip()
+    truncated = len(text) > MAX_QUERY_LENGTH
+    if truncated:
+        text = text[:MAX_QUERY_LENGTH].rstrip()
+    words: list[str] = []
+    for word in _WORD.findall(text):
+        word = word.strip("_")
+        if word and word.casefold() not in (w.casefold() for w in words):
+            words.append(word)
+    return SearchTerms(
+        text=text, terms=tuple(words[:MAX_TERMS]), is_truncated=truncated
+    )
+
+
+# --- snippets and highlighting -------------------------------------------------------
+
+
+def plain_text(stored_html: str) -> str:
+    """Readable text from stored (sanitised) HTML; the result is still untrusted."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", stored_html or ""))).strip()
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+
+
+def highlight(text: str, terms: tuple[str, ...]) -> SafeString:
+    """``text`` escaped, with the words that matched wrapped in ``<mark>``.
+
+    Matches are found on the plain text, then every piece is escaped before the
+    marks go around it, so nothing stored (or typed) can inject markup.
+    """
+    pattern = _term_pattern(terms)
+    if pattern is None:
+        return escape(text)
+    out: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def snippet(text: str, terms: tuple[str, ...], *, size: int = SNIPPET_CHARS) -> str:
+    """A window of ``text`` around the first matching word, cut at word boundaries."""
+    if len(text) <= size:
+        return text
+    pattern = _term_pattern(terms)
+    match = pattern.search(text) if pattern else None
+    start = 0 if match is None else max(0, match.start() - size // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < match.start() else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """One type of result: the rows shown and how many matched in all."""
+
+    kind: str
+    label: str
+    items: list[Any] = field(default_factory=list)
+    total: int = 0
+    is_capped: bool = False
+    page: Page | None = None
+
+
+@dataclass
+class SearchResults:
+    terms: SearchTerms
+    groups: dict[str, Group]
+    facets: dict[str, list[dict[str, Any]]]
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups.values())
+
+
+def _page(items: list, total: int, number: int, per_page: int) -> Page:
+    """A Django Page for rows fetched with their total in one query."""
+    paginator = Paginator([], per_page)
+    paginator.count = total  # cached_property: the total came with the rows
+    return Page(items, number, paginator)
+
+
+def _total(rows: list) -> int:
+    return rows[0].total if rows else 0
+
+
+class _Backend:
+    """Matching and scoring that differ between databases; everything else is shared."""
+
+    def story_matches(self, stories: QuerySet, terms: SearchTerms) -> QuerySet:
+        """The stories holding every word of the query."""
+        raise NotImplementedError
+
+    def story_score(self, terms: SearchTerms):
+        """An expression ranking a headline match above a dek, a dek above a body."""
+        raise NotImplementedError
+
+    def fuzzy_names(self, terms: SearchTerms) -> tuple[Q, Q]:
+        """Extra ways an artist (first) or an alias (second) matches."""
+        return Q(pk__in=[]), Q(pk__in=[])
+
+    def artist_similarity(self, terms: SearchTerms):
+        """How close the closest name is, for ordering fuzzy matches."""
+        return Value(0.0, output_field=FloatField())
+
+    def title_matches(self, terms: SearchTerms) -> Q:
+        """Releases or tracks whose title holds every word."""
+        raise NotImplementedError
+
+    def exact_title(self, words: tuple[str, ...]) -> Q:
+        """Releases or tracks titled exactly ``words`` (annotated ``title_lower``)."""
+        raise NotImplementedError
+
+
+class _PostgresBackend(_Backend):
+    """Stored tsvectors with GIN indexes; trigram similarity on name keys."""
+
+    def _query(self, terms: SearchTerms) -> SearchQuery:
+        # websearch_to_tsquery accepts anything a person types ("quoted phrases",
+        # -minus, or); terms joined keep it to the words we highlight.
+        return SearchQuery(terms.text, config=CONFIG, search_type="websearch")
+
+    def story_matches(self, stories, terms):
+        return stories.filter(search_vector=self._query(terms))
+
+    def story_score(self, terms):
+        query = self._query(terms)
+        # A story whose headline holds every word ranks above any body-only match,
+        # however often the body repeats it; ts_rank orders within each tier.
+        headline_hit = Case(
+            When(
+                Q(
+                    Func(
+                        Func(F("search_vector"), Value("{a}"), function="ts_filter"),
+                        query,
+                        template="%(expressions)s",
+                        arg_joiner=" @@ ",
+                        output_field=BooleanField(),
+                    )
+                ),
+                then=Value(1.0),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        return headline_hit + SearchRank(F("search_vector"), query)
+
+    def fuzzy_names(self, terms):
+        # Every condition here is served by a GIN index (tsvector or trigram).
+        key = terms.key
+        artist = Q(search_vector=self._query(terms))
+        alias = Q(pk__in=[])
+        if len(key) >= 3:
+            artist |= Q(TrigramSimilar(F("name_key"), Value(key))) | Q(
+                TrigramSimilar(F("native_name_key"), Value(key))
+            )
+            alias = Q(TrigramSimilar(F("key"), Value(key)))
+        return artist, alias
+
+    def artist_similarity(self, terms):
+        key = terms.key
+        best_alias = Subquery(
+            ArtistAlias.objects.filter(artist=OuterRef("pk"))
+            .annotate(similarity=Func(F("key"), Value(key), function="similarity"))
+            .order_by("-similarity")
+            .values("similarity")[:1],
+            output_field=FloatField(),
+        )
+        return Greatest(
+            Func(F("name_key"), Value(key), function="similarity"),
+            Func(F("native_name_key"), Value(key), function="similarity"),
+            Coalesce(best_alias, Value(0.0)),
+            output_field=FloatField(),
+        )
+
+    def title_matches(self, terms):
+        return Q(search_vector=self._query(terms))
+
+    def exact_title(self, words):
+        # Every word of the title, and no other: "Holssi" is the song, "Holssi
+        # remix" another. length() counts a title vector's distinct words.
+        phrase = " ".join(words)
+        title_vector = Func(F("search_vector"), Value("{a}"), function="ts_filter")
+        return Q(
+            search_vector=SearchQuery(phrase, config=CONFIG, search_type="phrase")
+        ) & Q(
+            Func(
+                Func(title_vector, function="length"),
+                Func(
+                    Func(Value(CONFIG), Value(phrase), function="to_tsvector"),
+                    function="length",
+                ),
+                template="%(expressions)s",
+                arg_joiner=" = ",
+                output_field=BooleanField(),
+            )
+        )
+
+
+class _SqliteBackend(_Backend):
+    """LIKE on the text columns: every word must appear somewhere (as a substring,
+    so "win" also finds "winning", and the body's HTML is searched as stored);
+    scored by where each word appears. No stemming, no misspellings, no index: fine
+    for development and small sites, which is what SQLite is here for."""
+
+    def story_matches(self, stories, terms):
+        return stories.filter(
+            reduce(
+                and_,
+                (
+                    Q(headline__icontains=t)
+                    | Q(dek__icontains=t)
+                    | Q(body__icontains=t)
+                    for t in terms.terms
+                ),
+            )
+        )
+
+    def story_score(self, terms):
+        parts = [
+            Case(
+                When(headline__icontains=t, then=Value(4.0)),
+                When(dek__icontains=t, then=Value(2.0)),
+                default=Value(1.0),
+                output_field=FloatField(),
+            )
+            for t in terms.terms
+        ]
+        return reduce(lambda a, b: a + b, parts)
+
+    def title_matches(self, terms):
+        return reduce(and_, (Q(title__icontains=t) for t in terms.terms))
+
+    def exact_title(self, words):
+        return Q(title_lower=" ".join(words).lower())
+
+
+def backend() -> _Backend:
+    """PostgreSQL's full-text search where available, else the LIKE fallback."""
+    if connection.vendor == "postgresql":
+        return _PostgresBackend()
+    return _SqliteBackend()
+
+
+# --- the groups ------------------------------------------------------------------------
+
+
+def _stories(
+    db: _Backend, stories: QuerySet, terms: SearchTerms, *, page: int, per_page: int
+) -> tuple[Group, list[int]]:
+    """Ranked stories, best first, among the newest matches.
+
+    Two queries: the ranked ids of every candidate (small integers only; the
+    matching work is done once), then the rows of one page.
+    """
+    newest = (
+        db.story_matches(stories, terms)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:STORY_CANDIDATES]
+    )
+    ranked = list(
+        Article.objects.filter(pk__in=newest)
+        .annotate(score=db.story_score(terms))
+        .order_by("-score", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    shown = ranked[(page - 1) * per_page : page * per_page]
+    rows = []
+    if shown:
+        by_id = (
+            Article.objects.select_related("section")
+            .only(
+                "headline",
+                "slug",
+                "dek",
+                "body",
+                "published_at",
+                "hero_renditions",
+                "hero_image",
+                "hero_width",
+                "hero_height",
+                "section__name",
+                "section__slug",
+            )
+            .in_bulk(shown)
+        )
+        rows = [by_id[pk] for pk in shown if pk in by_id]
+    pattern = _term_pattern(terms.marked)
+    for story in rows:
+        story.headline_html = highlight(story.headline, terms.marked)
+        body = plain_text(story.body)
+        if pattern.search(body) and not pattern.search(story.dek):
+            story.snippet_html = highlight(snippet(body, terms.marked), terms.marked)
+        else:
+            story.snippet_html = highlight(story.dek or snippet(body, ()), terms.marked)
+    total = len(ranked)
+    group = Group("article", "Stories", rows, total, total >= STORY_CANDIDATES)
+    return group, ranked
+
+
+def _credited_artists(
+    db: _Backend, words: tuple[str, ...]
+) -> tuple[Any, list[QuerySet]]:
+    """Artists credited on a track or release titled exactly ``words``.
+
+    This is how "the Holssi singer" finds IU without anyone typing an alias. Gives
+    the title (to show why, and to score) and the credit querysets.
+    """
+    if not words:
+        return Value(""), []
+    tracks = Track.objects.annotate(title_lower=Lower("title")).filter(
+        db.exact_title(words)
+    )
+    releases = Release.objects.annotate(title_lower=Lower("title")).filter(
+        db.exact_title(words)
+    )
+    on_release = ReleaseCredit.objects.filter(
+        Q(release__in=releases.values("pk"))
+        | Q(release__in=tracks.values("release_id"))
+    )
+    featured = TrackFeature.objects.filter(track__in=tracks.values("pk"))
+    title = Coalesce(
+        Subquery(
+            tracks.filter(
+                Q(release__credits__artist=OuterRef("pk"))
+                | Q(features__artist=OuterRef("pk"))
+            ).values("title")[:1]
+        ),
+        Subquery(releases.filter(credits__artist=OuterRef("pk")).values("title")[:1]),
+        Value(""),
+    )
+    return title, [on_release, featured]
+
+
+def _name_level(terms: SearchTerms, *fields: str) -> tuple[Case, Q]:
+    """4 for a whole-name match, 2.5 for one of the words, 2 for part of a name;
+    and the plain condition (index-friendly) that any of them holds."""
+    key = terms.key
+    keys = sorted({name_key(t) for t in terms.terms} - {""})
+
+    def any_of(lookup: str, value) -> Q:
+        return reduce(or_, (Q(**{f"{field}{lookup}": value}) for field in fields))
+
+    conditions = [(any_of("", key), 4.0), (any_of("__in", keys), 2.5)]
+    if len(key) >= 2:
+        conditions.append((any_of("__contains", key), 2.0))
+    level = Case(
+        *(When(condition, then=Value(score)) for condition, score in conditions),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return level, reduce(or_, (condition for condition, _ in conditions))
+
+
+def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
+    """Artists by any name, alias, misspelling, or a song the reader remembers."""
+    own_level, own_match = _name_level(terms, "name_key", "native_name_key")
+    alias_level, alias_match = _name_level(terms, "key")
+    fuzzy_artist, fuzzy_alias = db.fuzzy_names(terms)
+    credited_title, credits = _credited_artists(db, terms.title_words)
+    # Each branch is one indexed query (a BitmapOr on PostgreSQL); their union
+    # names the candidates, which alone are scored.
+    branches = [
+        Artist.objects.filter(own_match | fuzzy_artist).values_list("pk"),
+        ArtistAlias.objects.filter(alias_match | fuzzy_alias).values_list("artist_id"),
+        *(credit.values_list("artist_id") for credit in credits),
+    ]
+    candidates = reduce(lambda a, b: a.union(b), (b.order_by() for b in branches))
+    best_alias = ArtistAlias.objects.filter(artist=OuterRef("pk")).annotate(
+        level=alias_level
+    )
+    alias_score = Subquery(
+        best_alias.order_by("-level").values("level")[:1], output_field=FloatField()
+    )
+    shown_alias = Subquery(
+        best_alias.filter(level__gt=0)
+        .exclude(kind=ArtistAlias.Kind.MISSPELLING)
+        .order_by("-level", "kind", "name")
+        .values("name")[:1]
+    )
+    rows = list(
+        Artist.objects.filter(pk__in=candidates)
+        .only("name", "native_name", "slug", "kind", "disambiguation", "photo")
+        .annotate(
+            credited_on=credited_title,
+            score=Greatest(
+                own_level,
+                Coalesce(alias_score, Value(0.0)),
+                Case(
+                    When(~Q(credited_on=""), then=Value(3.0)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                ),
+                output_field=FloatField(),
+            )
+            + db.artist_similarity(terms),
+            matched_alias=shown_alias,
+            total=Window(Count("pk")),
+        )
+        .order_by("-score", "sort_name", "pk")[offset : offset + limit]
+    )
+    for artist in rows:
+        artist.name_html = highlight(artist.name, terms.marked)
+    return Group("artist", "Artists", rows, _total(rows))
+
+
+def _first_credit(release_ref: str) -> Subquery:
+    return Subquery(
+        ReleaseCredit.objects.filter(release=OuterRef(release_ref))
+        .annotate(
+            shown=Coalesce(NullIf(F("credited_as"), Value("")), F("artist__name"))
+        )
+        .order_by("position", "pk")
+        .values("shown")[:1]
+    )
+
+
+def _releases(
+    db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0
+) -> Group:
+    """Releases by title, and the releases of an artist named exactly."""
+    by_named_artist = ReleaseCredit.objects.filter(
+        release=OuterRef("pk"), artist__in=Artist.objects.matching_name(terms.text)
+    )
+    title_hit = db.title_matches(terms)
+    rows = list(
+        Release.objects.filter(title_hit | Exists(by_named_artist))
+        .only("title", "slug", "kind", "released_on", "cover", "cover_alt")
+        .annotate(
+            score=Case(
+                When(title_hit, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            artist_name=_first_credit("pk"),
+            total=Window(Count("pk")),
+        )
+        .order_by("-score", F("released_on").desc(nulls_last=True), "-pk")[
+            offset : offset + limit
+        ]
+    )
+    for release in rows:
+        release.title_html = highlight(release.title, terms.marked)
+    return Group("release", "Releases", rows, _total(rows))
+
+
+def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
+    """Songs by title, with their release and its first credited artist."""
+    rows = list(
+        Track.objects.filter(db.title_matches(terms))
+        .select_related("release")
+        .only(
+            "title",
+            "disc",
+            "position",
+            "duration",
+            "release__title",
+            "release__slug",
+            "release__released_on",
+        )
+        .annotate(artist_name=_first_credit("release_id"), total=Window(Count("pk")))
+        .order_by(
+            F("release__released_on").desc(nulls_last=True),
+            "release_id",
+            "disc",
+            "position",
+        )[offset : offset + limit]
+    )
+    for track in rows:
+        track.title_html = highlight(track.title, terms.marked)
+    return Group("track", "Tracks", rows, _total(rows))
+
+
+def _facets(story_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Section, tag and artist counts over the matching stories, in one query.
+
+    Raw SQL for one reason: the three counts share one list of candidate ids (a
+    common table expression), and taggit's content type is looked up in SQL.
+    """
+    facets: dict[str, list[dict[str, Any]]] = {"section": [], "tag": [], "artist": []}
+    if not story_ids:
+        return facets
+    # Integers from our own query, bound as parameters all the same.
+    candidate_sql = "SELECT id FROM {} WHERE id IN ({})".format(
+        Article._meta.db_table, ", ".join(["%s"] * len(story_ids))
+    )
+    params = tuple(story_ids)
+    article = Article._meta
+    tagged = Article.tags.through._meta
+    tag = Article._meta.get_field("tags").related_model._meta
+    section = Article._meta.get_field("section").related_model._meta
+    links = Article.artists.through._meta
+    artist = Artist._meta
+    sql = f"""
+        WITH c(id) AS ({candidate_sql})
+        SELECT 'section', s.slug, s.name, COUNT(*)
+          FROM c JOIN {article.db_table} a ON a.id = c.id
+          JOIN {section.db_table} s ON s.id = a.section_id
+         GROUP BY s.slug, s.name
+        UNION ALL
+        SELECT 'tag', t.slug, t.name, COUNT(DISTINCT ti.object_id)
+          FROM c JOIN {tagged.db_table} ti ON ti.object_id = c.id
+          JOIN {tag.db_table} t ON t.id = ti.tag_id
+         WHERE ti.content_type_id = (
+               SELECT id FROM django_content_type
+                WHERE app_label = %s AND model = %s)
+         GROUP BY t.slug, t.name
+        UNION ALL
+        SELECT 'artist', ar.slug, ar.name, COUNT(*)
+          FROM c JOIN {links.db_table} aa ON aa.article_id = c.id
+          JOIN {artist.db_table} ar ON ar.id = aa.artist_id
+         GROUP BY ar.slug, ar.name
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, article.app_label, article.model_name))
+        for facet, key, label, count in cursor.fetchall():
+            facets[facet].append({"key": key, "label": label, "count": count})
+    for rows in facets.values():
+        rows.sort(key=lambda r: (-r["count"], r["label"].casefold()))
+    return facets
+
+
+def run_search(
+    terms: SearchTerms,
+    *,
+    stories: QuerySet,
+    kind: str = "",
+    page: int = 1,
+) -> SearchResults:
+    """Every group for a query; ``stories`` is already narrowed by the filters.
+
+    At most six queries whatever the data: ranked story ids, that page's stories,
+    story facets, artists, releases, tracks.
+    With ``kind`` set, that group is paginated and the others only counted (and
+    previewed, which costs nothing extra).
+    """
+    db = backend()
+    page = max(1, page)
+    story_page = page if kind == "article" else 1
+    group_limit = GROUP_PER_PAGE if kind else GROUP_PREVIEW
+    story_group, story_ids = _stories(
+        db, stories, terms, page=story_page, per_page=STORIES_PER_PAGE
+    )
+    story_group.page = _page(
+        story_group.items,
+        min(story_group.total, STORY_CANDIDATES),
+        story_page,
+        STORIES_PER_PAGE,
+    )
+    groups = {"article": story_group}
+    for name, function in (
+        ("artist", _artists),
+        ("release", _releases),
+        ("track", _tracks),
+    ):
+        number = page if kind == name else 1
+        group = function(
+            db, terms, limit=group_limit, offset=(number - 1) * group_limit
+        )
+        group.page = _page(group.items, group.total, number, group_limit)
+        groups[name] = group
+    facets = _facets(story_ids)
+    return SearchResults(terms=terms, groups=groups, facets=facets)

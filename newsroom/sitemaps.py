@@ -1,0 +1,69 @@
+"""/sitemap.xml: an index of stories, artists, releases and a Google News sitemap."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from articles.models import Article
+from artists.sitemaps import ArtistSitemap
+from discography.sitemaps import ReleaseSitemap
+
+NEWS_WINDOW = datetime.timedelta(hours=48)
+
+
+class StorySitemap(Sitemap):
+    """Every published story, with the time it last changed."""
+
+    changefreq = "daily"
+    priority = 0.8
+    limit = 10_000  # URLs per sitemap page, far below the protocol's 50,000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .order_by("-published_at", "-pk")
+            .only("slug", "published_at", "updated_at")
+        )
+
+    def lastmod(self, story: Article):
+        return max(story.updated_at, story.published_at)
+
+
+class NewsSitemap(StorySitemap):
+    """Stories from the last 48 hours, in Google News' format (at most 1,000)."""
+
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .order_by("-published_at", "-pk")
+            .only("slug", "headline", "published_at", "updated_at")[:1000]
+        )
+
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "news": NewsSitemap,
+    "artists": ArtistSitemap,
+    "releases": ReleaseSitemap,
+}
+
+
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One section's URLs; the news section adds the news:news elements."""
+    template = "newsroom/sitemap_news.xml" if section == "news" else "sitemap.xml"
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name=template
+    )
