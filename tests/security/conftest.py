@@ -91,3 +91,14 @@ def things(people) -> dict[type[models.Model], models.Model]:
         Group: Group.objects.get(name=WRITERS),
     }
     return {"live": live, **instances}
+
+
+# The scale-out fixtures (real gunicorn processes, a shared Redis namespace, a
+# database those processes share) are reused by the load test.
+from tests.scale.conftest import (  # noqa: E402, F401
+    collected_static,
+    process_database,
+    shared_database_url,
+    shared_redis,
+    web_processes,
+)
