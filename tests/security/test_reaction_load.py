@@ -22,9 +22,17 @@ from django.db import connection
 
 from articles.models import FanReaction
 from tests.articles.reaction_factories import StoryFactory
-from tests.scale.conftest import http_request
+from tests.scale.conftest import http_request, is_postgresql
 
-pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.load,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not is_postgresql(),
+        reason="the load test needs PostgreSQL (SQLite serialises writers from "
+        "several processes): run with DATABASE_URL=postgres://...",
+    ),
+]
 
 CLIENTS = 50
 PER_CLIENT = 10
@@ -94,11 +102,7 @@ def one_reader(base_urls: list[str], slug: str, reader: int, deadline: float):
 def test_500_concurrent_reactions_none_lost_none_twice_limit_held(
     web_processes, shared_redis, shared_database_url
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the load test needs PostgreSQL (SQLite serialises writers from several "
-            "processes): run with DATABASE_URL=postgres://..."
-        )
+    assert connection.vendor == "postgresql"
     story = StoryFactory(slug="concert-review")
     started = time.monotonic()
     webs = web_processes(
