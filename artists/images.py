@@ -82,6 +82,17 @@ def validate_image(file) -> None:
                 "limit": MAX_IMAGE_PIXELS // 1_000_000,
             },
         )
+    _rewind(file)
+    try:
+        with Image.open(file) as image:
+            image.load()  # verify() decodes no pixels: a cut-off file fails only here
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            "Upload a valid image: this file is not an image or is damaged.",
+            code="invalid_image",
+        ) from None
+    finally:
+        _rewind(file)
 
 
 def reencode_without_metadata(file) -> tuple[bytes, str]:
