@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Scale-out: first, so every later database read in the request sees the pin.
     "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the URL would reach PostgreSQL (DataError, a 500): 404/400 here.
+    "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no more.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
