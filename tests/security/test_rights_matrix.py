@@ -412,6 +412,43 @@ def test_public_matrix(client, role, people, things):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_every_public_route_answers_every_role(client, role, people, things):
+    """Routes the table above does not name (added later: search, feeds...) are
+    walked too: without arguments every role reads them; with an unknown slug
+    every role gets a 404, never a 500 or someone else's content."""
+    from django.urls import resolve
+
+    from tests.security.test_hostile_input import CONVERTER, ROUTES, fill
+
+    login(client, role, people)
+    named = {resolve(url.split("?")[0]).route for url in public_urls(things)}
+    problems = []
+    for route in ROUTES:
+        if route.lstrip("/") in named:
+            continue
+        has_args = bool(CONVERTER.search(route))
+        url = fill(route, "no-such-thing-zz", "999999")
+        response = client.get(url)
+        if "/reactions/" in route:
+            wanted = {405}  # a POST target
+        elif has_args:
+            wanted = {404}
+        else:
+            wanted = {200}
+        if response.status_code not in wanted:
+            problems.append(f"{role} GET {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_archived_story_preview_link_stops_working(client, things):
+    draft = things[Article]
+    token = preview_token(draft)
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.ARCHIVED)
+    response = client.get(reverse("articles:shared_preview", args=[token]))
+    assert response.status_code == 404
+
+
 def test_anonymous_preview_redirects_to_the_login(client, things):
     url = reverse("articles:preview", args=[things[Article].pk])
     response = client.get(url)
