@@ -420,6 +420,9 @@ LOGGING = {
 # Accepted reactions per fingerprint per window, counted in the (shared) cache.
 REACTIONS_RATE_LIMIT = env_int("REACTIONS_RATE_LIMIT", 5)
 REACTIONS_RATE_WINDOW = env_int("REACTIONS_RATE_WINDOW", 600)  # seconds
+# Per address, whatever the User-Agent: caps robots that rotate it (shared NATs
+# get several readers' worth).
+REACTIONS_RATE_LIMIT_PER_ADDRESS = env_int("REACTIONS_RATE_LIMIT_PER_ADDRESS", 30)
 # A burst (this many from one fingerprint within the window) is held with a flag.
 REACTIONS_BURST_COUNT = env_int("REACTIONS_BURST_COUNT", 3)
 REACTIONS_BURST_WINDOW = env_int("REACTIONS_BURST_WINDOW", 120)  # seconds
