@@ -48,6 +48,7 @@ QUERY_KEYS = [
     "reaction",
     "format",
     "per_page",
+    "reactions",
 ]
 FUZZ = hypothesis_settings(
     max_examples=int(getattr(settings, "HOSTILE_INPUT_EXAMPLES", 40)),

@@ -512,3 +512,39 @@ def test_preview_link_for_another_story_cannot_be_forged(client, things):
     response = client.get(reverse("articles:shared_preview", args=[f"{forged}:{rest}"]))
     assert response.status_code == 404
     assert payload != forged
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_autocomplete_follows_the_table(client, role, people, things):
+    """The pickers' JSON lists only models the role may read."""
+    login(client, role, people)
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        fields = list(model_admin.autocomplete_fields)
+        for inline in model_admin.inlines:
+            fields += [(inline.model, f) for f in inline.autocomplete_fields]
+        for entry in fields:
+            source, field = entry if isinstance(entry, tuple) else (model, entry)
+            target = source._meta.get_field(field).related_model
+            rights, _ = expected_rights(role, target._meta.label)
+            if role == ANONYMOUS:
+                wanted = 302
+            elif set("vc") & set(rights):
+                wanted = 200
+            else:
+                wanted = 403
+            response = client.get(
+                reverse("admin:autocomplete"),
+                {
+                    "app_label": source._meta.app_label,
+                    "model_name": source._meta.model_name,
+                    "field_name": field,
+                    "term": "a",
+                },
+            )
+            if response.status_code != wanted:
+                problems.append(
+                    f"{role} autocomplete {source._meta.label}.{field}: "
+                    f"{response.status_code}, expected {wanted}"
+                )
+    assert not problems, "\n".join(problems)
