@@ -548,3 +548,50 @@ def test_admin_autocomplete_follows_the_table(client, role, people, things):
                     f"{response.status_code}, expected {wanted}"
                 )
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- custom admin pages
+
+
+def custom_admin_urls(things, people) -> dict[str, dict[str, int]]:
+    """The admin pages beyond the five standard ones, and who may open them."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(
+        user=people[EDITORS], name="phone", confirmed=False
+    )
+    story = things[Article]
+    return {
+        # deleted stories' list: editors only (restores are theirs)
+        reverse("admin:articles_article_recoverlist"): {
+            WRITERS: 403,
+            EDITORS: 200,
+            MODERATORS: 403,
+        },
+        reverse("admin:articles_article_recover", args=[1]): {"*": 403},
+        # someone's two-factor secret: nobody but a superuser
+        reverse("admin:otp_totp_totpdevice_config", args=[device.pk]): {"*": 403},
+        reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]): {"*": 403},
+        reverse("admin:taggit_tag_merge_tags"): {
+            WRITERS: 403,
+            EDITORS: 200,
+            MODERATORS: 403,
+        },
+        reverse("admin:articles_article_history", args=[story.pk]): {
+            WRITERS: 200,
+            EDITORS: 200,
+            MODERATORS: 403,
+        },
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_custom_admin_pages(client, role, people, things):
+    login(client, role, people)
+    problems = []
+    for url, expected in custom_admin_urls(things, people).items():
+        want = 302 if role == ANONYMOUS else expected.get(role, expected.get("*"))
+        got = client.get(url).status_code
+        if got != want:
+            problems.append(f"{role} GET {url}: {got}, expected {want}")
+    assert not problems, "\n".join(problems)
