@@ -131,10 +131,8 @@ HOSTILE_SEGMENTS = [
 ]
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", [r for r in ROUTES if CONVERTER.search(r)])
 def test_hostile_path_arguments(client, content, route):
-    if not CONVERTER.search(route):
-        pytest.skip("no path argument")
     for value in HOSTILE_SEGMENTS:
         for number in ("0", "99999999999999999999999999", "-1"):
             if "<int:" not in route and number != "0":
