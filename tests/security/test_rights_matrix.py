@@ -595,3 +595,34 @@ def test_custom_admin_pages(client, role, people, things):
         if got != want:
             problems.append(f"{role} GET {url}: {got}, expected {want}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_view_on_site_only_for_objects_the_role_may_see(client, role, people, things):
+    """/admin/r/<type>/<id>/ redirects to the object's page: it would give away a
+    draft's address (its slug is the unpublished headline) to anyone on the staff."""
+    from django.contrib.contenttypes.models import ContentType
+
+    login(client, role, people)
+    problems = []
+    for model in admin.site._registry:
+        obj = things.get(model)
+        if obj is None or not hasattr(obj, "get_absolute_url"):
+            continue
+        ct = ContentType.objects.get_for_model(model)
+        url = reverse("admin:view_on_site", args=[ct.pk, obj.pk])
+        response = client.get(url)
+        rights, _ = expected_rights(role, model._meta.label)
+        if role == ANONYMOUS:
+            wanted = 302
+            ok = response["Location"].startswith(reverse("admin:login"))
+        elif set("vc") & set(rights):
+            wanted, ok = 302, obj.get_absolute_url() in response.get("Location", "")
+        else:
+            wanted, ok = 404, True
+        if response.status_code != wanted or not ok:
+            problems.append(f"{role} {model._meta.label}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    if role != ANONYMOUS:
+        bogus = client.get(reverse("admin:view_on_site", args=["x", "y"]))
+        assert bogus.status_code == 404
