@@ -3,12 +3,13 @@
 Each payload goes into every field readers, editors and the network fill: a reader's
 reaction (sent through the real form, then approved by a moderator), an artist's
 bio, alias and disambiguation, a story's headline, dek, body, hero caption and
-credit, source name and correction note, and an embedded social post's text and
-author. The public pages and the staff pages that show them are opened in Chromium;
-no dialog may open, no Content-Security-Policy violation may be reported (one means
-markup got in and was only stopped by the policy), and no element the site did not
-write may appear (event-handler attributes, ``javascript:`` links, foreign scripts,
-frames, ``<base>``, refresh ``<meta>``).
+credit, source name and correction note, and embedded social posts' text, author
+and handle (a post card and a video card). The public pages and the staff pages
+that show them are opened in Chromium; no dialog may open, no Content-Security-Policy
+violation may be reported (one means markup got in and was only stopped by the
+policy), and no element the site did not write may appear (event-handler
+attributes, ``javascript:`` links, foreign scripts, frames, ``<base>``, refresh
+``<meta>``).
 """
 
 from __future__ import annotations
@@ -141,14 +142,21 @@ def seed(payload: str, live_server, page) -> dict[str, str]:
         post_id="1750000000000000000",
         url="https://x.com/iu_loen/status/1750000000000000000",
         author_name=fit(payload, SocialPost, "author_name"),
-        author_handle="iu_loen",
+        author_handle=fit(payload, SocialPost, "author_handle"),
+        text=payload,
+    )
+    video = SocialPost.objects.create(
+        platform="youtube",
+        post_id="JleoAppaxi0",
+        url="https://www.youtube.com/watch?v=JleoAppaxi0",
+        author_name=fit(payload, SocialPost, "author_name"),
         text=payload,
     )
     story = Article.objects.create(
         headline=fit(payload, Article, "headline"),
         slug="hostile-story",
         dek=fit(payload, Article, "dek"),
-        body=f"<p>Intro.</p><p>{post.url}</p>",
+        body=f"<p>Intro.</p><p>{post.url}</p><p>{video.url}</p>",
         hero_caption=fit(payload, Article, "hero_caption"),
         hero_credit=fit(payload, Article, "hero_credit"),
         status=Article.Status.PUBLISHED,
@@ -160,6 +168,7 @@ def seed(payload: str, live_server, page) -> dict[str, str]:
     story.tags.add("k-pop")
     story.artists.add(artist)
     post.articles.add(story)
+    video.articles.add(story)
     Source.objects.create(article=story, name=fit(payload, Source, "name"))
     Correction.objects.create(article=story, note=payload, noted_at=timezone.now())
 
