@@ -266,6 +266,26 @@ def test_refused_actions_leave_every_object_unchanged(client, people, things):
     assert reaction.status == FanReaction.Status.PENDING and not reaction.is_featured
 
 
+def test_writers_link_suggestions_action_leaves_others_stories_alone(
+    client, people, things
+):
+    """The one story action writers are offered touches only what they may edit."""
+    theirs = things[Article]
+    Article.objects.filter(pk=theirs.pk).update(body="<p>IU sang The Winning.</p>")
+    mine = ArticleFactory(created_by=people[WRITERS], body="<p>IU on stage.</p>")
+    client.force_login(people[WRITERS])
+    client.post(
+        admin_url(Article, "changelist"),
+        {
+            "action": "link_suggestions",
+            ACTION_CHECKBOX_NAME: [theirs.pk, mine.pk],
+            "index": 0,
+        },
+    )
+    assert not theirs.artists.exists() and not theirs.releases.exists()
+    assert list(mine.artists.values_list("slug", flat=True)) == ["iu"]
+
+
 def test_editors_cannot_moderate_reactions_by_a_crafted_post(client, people, things):
     reaction = things[FanReaction]
     client.force_login(people[EDITORS])
