@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleSlugHistory
+from articles.models.article import sanitize_body
 
 STALE_MESSAGE = (
     "Someone else saved this story while you were editing it (their version is "
@@ -56,6 +57,10 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version_token"].initial = self.instance.version
+            if "body" in self.initial:
+                # The editor parses the body into the live admin page: a row that
+                # holds unsanitized HTML (an import, a raw update) must not run there.
+                self.initial["body"] = sanitize_body(self.initial["body"])
         if "slug" in self.fields:
             self.fields["slug"].required = False
 

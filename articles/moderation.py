@@ -139,31 +139,47 @@ class RateDecision:
     retry_after: int
 
 
-def reserve_submission(*, fingerprint: str) -> RateDecision:
+def reserve_submission(*, fingerprint: str, address: str = "") -> RateDecision:
     """Count one submission against the fingerprint's limit, in the shared cache.
 
     A fixed window keyed by fingerprint; ``incr`` is atomic in Redis and in the local
     cache, so parallel processes share one count. Called only for valid submissions,
     just before saving; when the cache is down the reaction is still accepted (the
     limiter may never lose a reader's reaction, only refuse one up front).
+
+    With ``address``, a second, larger allowance per address caps a robot that sends
+    a new User-Agent (so a new fingerprint) with every post.
     """
-    limit = _setting("REACTIONS_RATE_LIMIT", 5)
     window = max(_setting("REACTIONS_RATE_WINDOW", 600), 1)
     now = int(time.time())
     bucket = now // window
-    key = f"reactions:rate:{fingerprint}:{bucket}"
     retry_after = window - (now % window)
-    try:
-        cache.add(key, 0, timeout=window + 5)
+    limits = [(f"reactions:rate:{fingerprint}:{bucket}", "REACTIONS_RATE_LIMIT", 5)]
+    if address:
+        hashed = salted_hmac(
+            "newsroom.reactions.address", address, algorithm="sha256"
+        ).hexdigest()
+        limits.append(
+            (
+                f"reactions:rate-address:{hashed}:{bucket}",
+                "REACTIONS_RATE_LIMIT_PER_ADDRESS",
+                30,
+            )
+        )
+    for key, setting, default in limits:
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
-    except Exception:  # noqa: BLE001 - a cache outage must not block readers
-        logger.warning("reactions: rate-limit cache unavailable", exc_info=True)
-        return RateDecision(allowed=True, retry_after=0)
-    return RateDecision(allowed=count <= limit, retry_after=retry_after)
+            cache.add(key, 0, timeout=window + 5)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=window + 5)
+                count = 1
+        except Exception:  # noqa: BLE001 - a cache outage must not block readers
+            logger.warning("reactions: rate-limit cache unavailable", exc_info=True)
+            return RateDecision(allowed=True, retry_after=0)
+        if count > _setting(setting, default):
+            return RateDecision(allowed=False, retry_after=retry_after)
+    return RateDecision(allowed=True, retry_after=retry_after)
 
 
 # ---------------------------------------------------------------- automatic flags

@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("newsroom.middleware")
@@ -87,6 +88,30 @@ class SecurityHeadersMiddleware:
             b'<script type="importmap" nonce="' + nonce + b'"', content[:head_end]
         )
         response.content = head + content[head_end:]
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte in the path or query string is a 404/400, never a 500.
+
+    PostgreSQL text cannot hold NUL, so ``/artists/%00/`` (or ``?q=%00``) reaching a
+    lookup raises DataError; no real URL or search contains one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        if any("\x00" in key or "\x00" in value for key, value in _pairs(request)):
+            raise BadRequest("The query string contains a NUL character.")
+        return self.get_response(request)
+
+
+def _pairs(request: HttpRequest):
+    for key, values in request.GET.lists():
+        for value in values:
+            yield key, value
 
 
 class DatabaseUnavailableMiddleware:

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Scale-out: first, so every later database read in the request sees the pin.
     "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the URL would reach PostgreSQL (DataError, a 500): 404/400 here.
+    "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no more.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
@@ -418,6 +420,9 @@ LOGGING = {
 # Accepted reactions per fingerprint per window, counted in the (shared) cache.
 REACTIONS_RATE_LIMIT = env_int("REACTIONS_RATE_LIMIT", 5)
 REACTIONS_RATE_WINDOW = env_int("REACTIONS_RATE_WINDOW", 600)  # seconds
+# Per address, whatever the User-Agent: caps robots that rotate it (shared NATs
+# get several readers' worth).
+REACTIONS_RATE_LIMIT_PER_ADDRESS = env_int("REACTIONS_RATE_LIMIT_PER_ADDRESS", 30)
 # A burst (this many from one fingerprint within the window) is held with a flag.
 REACTIONS_BURST_COUNT = env_int("REACTIONS_BURST_COUNT", 3)
 REACTIONS_BURST_WINDOW = env_int("REACTIONS_BURST_WINDOW", 120)  # seconds

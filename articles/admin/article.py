@@ -421,6 +421,12 @@ class ArticleAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         raise PermissionDenied
 
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted stories (legal takedowns among them) are the editors' to see.
+        if not request.user.has_perm(services.EDIT_ANY_PERMISSION):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
     def restore_view(self, request, pk: int, version_id: int) -> HttpResponse:
         article = get_object_or_404(Article, pk=pk)
         version = get_object_or_404(

@@ -135,7 +135,9 @@ def submit_reaction(request: HttpRequest, slug: str) -> HttpResponse:
 
     fingerprint = moderation.reader_fingerprint(request)
     # Robots that fill the honeypot are limited too, so they cannot flood the table.
-    rate = moderation.reserve_submission(fingerprint=fingerprint)
+    rate = moderation.reserve_submission(
+        fingerprint=fingerprint, address=moderation.client_address(request)
+    )
     if not rate.allowed:
         minutes = max(1, round(rate.retry_after / 60))
         message = (

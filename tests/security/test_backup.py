@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, FanReaction, SocialPost
 from artists.models import Artist
 from discography.models import Release
 from newsroom import backup
@@ -21,11 +21,20 @@ from newsroom.backup import BackupError, create_backup, latest_backup, restore_b
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# table -> (what it holds, the column that names each row)
 TABLES = {
-    Article._meta.db_table: "Article",
-    Artist._meta.db_table: "Artist",
-    Release._meta.db_table: "Release",
+    Article._meta.db_table: ("Article", "slug"),
+    Artist._meta.db_table: ("Artist", "slug"),
+    Release._meta.db_table: ("Release", "slug"),
+    FanReaction._meta.db_table: ("FanReaction", "message"),
+    SocialPost._meta.db_table: ("SocialPost", "post_id"),
 }
+
+
+def restored_names(db, table: str) -> set[str]:
+    """The naming column of every row of ``table`` in a restored database."""
+    column = TABLES[table][1]
+    return {name for (name,) in db.execute(f"SELECT {column} FROM {table}").fetchall()}
 
 
 @pytest.fixture
@@ -33,11 +42,39 @@ def newsroom_rows():
     Artist.objects.create(name="아이유", slug="iu")
     Artist.objects.create(name="V", slug="v")
     Release.objects.create(title="The Winning", slug="the-winning")
-    Article.objects.create(
+    story = Article.objects.create(
         headline="IU on love, <b>loss</b> & working with V",
         slug="iu-interview",
         status=Article.Status.PUBLISHED,
         published_at=timezone.now(),
+    )
+    for n, (name, message, status) in enumerate(
+        [
+            ("유애나", "정말 감동이에요 💜", FanReaction.Status.APPROVED),
+            ("Bora", "Waiting for the tour!", FanReaction.Status.PENDING),
+            ("spammer", "buy followers", FanReaction.Status.SPAM),
+        ]
+    ):
+        FanReaction.objects.create(
+            article=story,
+            display_name=name,
+            message=message,
+            status=status,
+            fingerprint=f"{n:064x}",
+            message_digest=f"{n:064x}",
+        )
+    post = SocialPost.objects.create(
+        platform="x",
+        post_id="1750000000000000000",
+        url="https://x.com/iu_loen/status/1750000000000000000",
+        author_name="아이유",
+        text="Thank you, Uaena 💜",
+    )
+    post.articles.add(story)
+    SocialPost.objects.create(
+        platform="youtube",
+        post_id="JleoAppaxi0",
+        url="https://www.youtube.com/watch?v=JleoAppaxi0",
     )
     media = Path(settings.MEDIA_ROOT) / "images" / "2024"
     media.mkdir(parents=True, exist_ok=True)
@@ -46,7 +83,36 @@ def newsroom_rows():
         Artist._meta.db_table: {"iu", "v"},
         Release._meta.db_table: {"the-winning"},
         Article._meta.db_table: {"iu-interview"},
+        FanReaction._meta.db_table: {
+            "정말 감동이에요 💜",
+            "Waiting for the tour!",
+            "buy followers",
+        },
+        SocialPost._meta.db_table: {"1750000000000000000", "JleoAppaxi0"},
     }
+
+
+def assert_reactions_and_posts_intact(db) -> None:
+    """Reactions keep their story, state and author; posts keep their stories."""
+    reactions = db.execute(
+        f"SELECT r.display_name, r.status, a.slug FROM {FanReaction._meta.db_table} r "
+        f"JOIN {Article._meta.db_table} a ON a.id = r.article_id"
+    ).fetchall()
+    assert sorted(reactions) == sorted(
+        [
+            ("유애나", "approved", "iu-interview"),
+            ("Bora", "pending", "iu-interview"),
+            ("spammer", "spam", "iu-interview"),
+        ]
+    )
+    through = SocialPost.articles.through._meta.db_table
+    embedded = db.execute(
+        f"SELECT p.post_id, p.author_name, p.text FROM {through} t "
+        f"JOIN {SocialPost._meta.db_table} p ON p.id = t.socialpost_id"
+    ).fetchall()
+    assert [tuple(row) for row in embedded] == [
+        ("1750000000000000000", "아이유", "Thank you, Uaena 💜")
+    ]
 
 
 def test_postgresql_backup_restores_into_an_empty_database(newsroom_rows, tmp_path):
@@ -69,13 +135,13 @@ def test_postgresql_backup_restores_into_an_empty_database(newsroom_rows, tmp_pa
         restored_media = tmp_path / "restored-media"
         restore_backup(folder, db={**db, "NAME": target}, media_root=restored_media)
         with psycopg.connect(dbname=target, **params) as restored:
-            for table, slugs in newsroom_rows.items():
-                rows = restored.execute(f"SELECT slug FROM {table}").fetchall()
-                assert {slug for (slug,) in rows} == slugs, TABLES[table]
+            for table, names in newsroom_rows.items():
+                assert restored_names(restored, table) == names, TABLES[table][0]
             (headline,) = restored.execute(
                 f"SELECT headline FROM {Article._meta.db_table}"
             ).fetchone()
             assert headline == "IU on love, <b>loss</b> & working with V"
+            assert_reactions_and_posts_intact(restored)
         assert (restored_media / "images/2024/아이유-cover.jpg").read_bytes() == (
             b"\xff\xd8 not really a jpeg"
         )
@@ -102,9 +168,9 @@ def test_sqlite_backup_restores_into_an_empty_file(newsroom_rows, tmp_path):
         media_root=tmp_path / "restored-media",
     )
     with sqlite3.connect(empty) as restored:
-        for table, slugs in newsroom_rows.items():
-            rows = restored.execute(f"SELECT slug FROM {table}").fetchall()
-            assert {slug for (slug,) in rows} == slugs, TABLES[table]
+        for table, names in newsroom_rows.items():
+            assert restored_names(restored, table) == names, TABLES[table][0]
+        assert_reactions_and_posts_intact(restored)
     assert (tmp_path / "restored-media/images/2024/아이유-cover.jpg").exists()
 
 
