@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Self
@@ -10,7 +11,8 @@ import reversion
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -19,6 +21,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.images import make_renditions, validate_hero_image
+from articles.jsonrows import RelatedList, attach_lists, concrete_attnames
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
@@ -77,25 +80,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self) -> Self:
-        """Newest first, with what a story card shows fetched up front (flat lists)."""
-        return (
-            self.select_related("section")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
-            .order_by("-published_at", "-pk")
-        )
+        """Newest first, with what a story card shows in the same query (flat lists)."""
+        return self._with_lists("bylines").order_by("-published_at", "-pk")
 
     def for_detail(self) -> Self:
-        """Everything the story page shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "sources",
-            "corrections",
-            "tags",
-            "artists",
-            "releases",
+        """Everything the story page shows, in one query (see articles/jsonrows.py)."""
+        return self._with_lists(*_story_lists())
+
+    def _with_lists(self, *names: str) -> Self:
+        lists = _story_lists()
+        queryset = self.select_related("section").annotate(
+            **{lists[name].annotation: lists[name].expression() for name in names}
         )
+        queryset._iterable_class = _WithListsIterable
+        return queryset
 
     def about_artist(self, artist) -> Self:
         """Stories linked to an artist, for the artist's profile and feed."""
@@ -122,6 +120,84 @@ class ArticleQuerySet(models.QuerySet):
         if stories and stories[0].is_picked:
             stories = [story for story in stories if story.is_picked]
         return stories
+
+
+class _WithListsIterable(ModelIterable):
+    """Yields stories with their JSON-carried lists moved into the prefetch cache."""
+
+    def __iter__(self):
+        lists = tuple(_story_lists().values())
+        for story in super().__iter__():
+            attach_lists(story, lists)
+            yield story
+
+
+@functools.cache
+def _story_lists() -> dict[str, RelatedList]:
+    """The small lists a story card or page shows, each carried as a JSON array."""
+    from taggit.models import Tag
+
+    from articles.models.editorial import Author
+    from articles.models.social import SocialPost
+    from artists.models import Artist
+    from discography.models import Release
+
+    story = OuterRef("pk")
+    author_fields = tuple(
+        f"author__{name}" for name in concrete_attnames(Author, leave_out=["bio"])
+    )
+    lists = [
+        RelatedList(
+            "bylines",
+            Byline,
+            Byline.objects.filter(article=story).order_by("position", "pk"),
+            concrete_attnames(Byline) + author_fields,
+            back_reference="article",
+        ),
+        RelatedList(
+            "sources",
+            Source,
+            Source.objects.filter(article=story).order_by("position", "pk"),
+            concrete_attnames(Source),
+            back_reference="article",
+        ),
+        RelatedList(
+            "corrections",
+            Correction,
+            Correction.objects.filter(article=story).order_by("noted_at", "pk"),
+            concrete_attnames(Correction),
+            back_reference="article",
+        ),
+        RelatedList(
+            "tags",
+            Tag,
+            Tag.objects.filter(
+                taggit_taggeditem_items__object_id=story,
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+            ).order_by("taggit_taggeditem_items__id"),
+            concrete_attnames(Tag),
+        ),
+        RelatedList(
+            "artists",
+            Artist,
+            Artist.objects.filter(articles=story),
+            concrete_attnames(Artist, leave_out=["bio"]),
+        ),
+        RelatedList(
+            "releases",
+            Release,
+            Release.objects.filter(articles=story),
+            concrete_attnames(Release, leave_out=["description"]),
+        ),
+        RelatedList(
+            "social_posts",
+            SocialPost,
+            SocialPost.objects.filter(articles=story).for_cards(),
+            concrete_attnames(SocialPost),
+        ),
+    ]
+    return {related.name: related for related in lists}
 
 
 @reversion.register(follow=["bylines", "sources", "corrections"])

@@ -1,0 +1,155 @@
+"""Small related lists folded into their parent's query as JSON arrays.
+
+A story page shows six short lists (bylines, sources, corrections, tags, artists,
+releases) and its embedded posts. Prefetching them costs one query each; here each list
+is a correlated subquery aggregated into one JSON array (``jsonb_agg`` on PostgreSQL,
+``json_group_array`` on SQLite), so the story and all its lists arrive in one query.
+The rows are turned back into ordinary model instances and stored exactly where
+``prefetch_related`` would put them, so templates keep calling ``story.tags.all``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import NotSupportedError, models
+from django.db.models import F, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+
+__all__ = ["JSONRows", "RelatedList", "attach_lists", "instances_from_rows"]
+
+_ROW = "row_json"
+
+
+class JSONRows(Subquery):
+    """A correlated subquery returning its rows as one JSON array, ``[]`` when empty."""
+
+    output_field = models.JSONField()
+
+    def __init__(self, queryset: models.QuerySet, fields: Sequence[str]):
+        rows = queryset.values(
+            **{_ROW: JSONObject(**{name: F(name) for name in fields})}
+        )
+        super().__init__(rows, output_field=models.JSONField())
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        raise NotSupportedError(f"JSONRows is not supported on {connection.vendor}.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # jsonb, not json: jsonb has equality, so DISTINCT over the row still works.
+        template = (
+            f"(SELECT COALESCE(jsonb_agg(r.{_ROW}), '[]'::jsonb) FROM (%(subquery)s) r)"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # json() keeps each object an object once it has passed through the subquery.
+        template = f"(SELECT json_group_array(json(r.{_ROW})) FROM (%(subquery)s) r)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _field_value(model_field: models.Field, value):
+    """A JSON value as the Python value the database would have given."""
+    if value is None:
+        return None
+    if isinstance(model_field, models.JSONField):
+        raise NotSupportedError("JSONRows does not carry JSON fields.")
+    value = model_field.to_python(value)
+    if (
+        isinstance(value, datetime.datetime)
+        and settings.USE_TZ
+        and timezone.is_naive(value)
+    ):
+        # SQLite stores UTC without an offset; PostgreSQL's JSON carries one.
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def instances_from_rows(
+    model: type[models.Model], rows: Iterable[dict], *, using: str
+) -> list[models.Model]:
+    """Model instances from JSON rows; ``fk__attr`` keys build the related object."""
+    instances = []
+    for row in rows:
+        own: dict[str, object] = {}
+        nested: dict[str, dict[str, object]] = {}
+        for key, value in row.items():
+            if "__" in key:
+                relation, _, attname = key.partition("__")
+                nested.setdefault(relation, {})[attname] = value
+            else:
+                own[key] = value
+        instance = _from_db(model, own, using)
+        for relation, values in nested.items():
+            related_model = model._meta.get_field(relation).related_model
+            setattr(instance, relation, _from_db(related_model, values, using))
+        instances.append(instance)
+    return instances
+
+
+def _from_db(model: type[models.Model], values: dict, using: str) -> models.Model:
+    # Model.from_db wants the values in field order (jsonb sorts its keys). Fields not
+    # carried are deferred, as with .only(): reading one costs a query, never a
+    # silently wrong default.
+    names, converted = [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname in values:
+            names.append(model_field.attname)
+            converted.append(_field_value(model_field, values[model_field.attname]))
+    return model.from_db(using, names, converted)
+
+
+@dataclass(frozen=True)
+class RelatedList:
+    """One list a page shows: its manager name, the rows' query, the fields carried."""
+
+    name: str
+    model: type[models.Model]
+    queryset: models.QuerySet
+    fields: tuple[str, ...]
+    back_reference: str | None = None  # the FK on each row pointing at the parent
+    annotation: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "annotation", f"{self.name}_json")
+
+    def expression(self) -> JSONRows:
+        return JSONRows(self.queryset, self.fields)
+
+
+def concrete_attnames(
+    model: type[models.Model], *, leave_out: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """Every column of ``model`` but the ones named (long text the page never shows)."""
+    skip = set(leave_out)
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.name not in skip and not isinstance(f, models.JSONField)
+    )
+
+
+def attach_lists(instance: models.Model, lists: Sequence[RelatedList]) -> None:
+    """Move each list's JSON rows into the prefetch cache ``manager.all()`` reads."""
+    using = instance._state.db or "default"
+    cache = getattr(instance, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = instance._prefetched_objects_cache = {}
+    for related in lists:
+        rows = instance.__dict__.pop(related.annotation, None)
+        if rows is None:
+            continue
+        objects = instances_from_rows(related.model, rows, using=using)
+        if related.back_reference:
+            back = related.model._meta.get_field(related.back_reference)
+            for obj in objects:
+                back.set_cached_value(obj, instance)
+        manager = getattr(instance, related.name)
+        queryset = manager.get_queryset()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        cache[related.name] = queryset
