@@ -16,40 +16,78 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import NotSupportedError, models
-from django.db.models import F, Subquery
+from django.db.models import Expression, F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-__all__ = ["JSONRows", "RelatedList", "attach_lists", "instances_from_rows"]
+__all__ = [
+    "OUTER_PK",
+    "JSONRows",
+    "RelatedList",
+    "attach_lists",
+    "instances_from_rows",
+]
 
 _ROW = "row_json"
+_OUTER = "__jsonrows_outer_pk__"
+# Stands for the parent's primary key in a RelatedList's queryset (as OuterRef would).
+OUTER_PK = RawSQL(_OUTER, (), output_field=models.BigIntegerField())
 
 
-class JSONRows(Subquery):
-    """A correlated subquery returning its rows as one JSON array, ``[]`` when empty."""
+class JSONRows(Expression):
+    """A correlated subquery returning its rows as one JSON array, ``[]`` when empty.
+
+    The inner query's SQL is compiled once per database vendor and reused: building
+    it through the ORM on every request cost more than running it.
+    """
 
     output_field = models.JSONField()
 
-    def __init__(self, queryset: models.QuerySet, fields: Sequence[str]):
-        rows = queryset.values(
-            **{_ROW: JSONObject(**{name: F(name) for name in fields})}
-        )
-        super().__init__(rows, output_field=models.JSONField())
+    def __init__(self, related: RelatedList, outer=None):
+        super().__init__(output_field=models.JSONField())
+        self.related = related
+        self.outer = outer if outer is not None else F("pk")
 
-    def as_sql(self, compiler, connection, template=None, **extra_context):
-        raise NotSupportedError(f"JSONRows is not supported on {connection.vendor}.")
+    def get_source_expressions(self):
+        return [self.outer]
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        # jsonb, not json: jsonb has equality, so DISTINCT over the row still works.
-        template = (
-            f"(SELECT COALESCE(jsonb_agg(r.{_ROW}), '[]'::jsonb) FROM (%(subquery)s) r)"
-        )
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+    def set_source_expressions(self, exprs):
+        (self.outer,) = exprs
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # json() keeps each object an object once it has passed through the subquery.
-        template = f"(SELECT json_group_array(json(r.{_ROW})) FROM (%(subquery)s) r)"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+    def as_sql(self, compiler, connection, **extra_context):
+        if connection.vendor == "postgresql":
+            # jsonb, not json: jsonb has equality, so DISTINCT over the row still works.
+            head, tail = (
+                f"(SELECT COALESCE(jsonb_agg(r.{_ROW}), '[]'::jsonb) FROM (",
+                ") r)",
+            )
+        elif connection.vendor == "sqlite":
+            # json() keeps each object an object once it has left the subquery.
+            head, tail = f"(SELECT json_group_array(json(r.{_ROW})) FROM (", ") r)"
+        else:
+            raise NotSupportedError(
+                f"JSONRows is not supported on {connection.vendor}."
+            )
+        inner_sql, inner_params = self.related.inner_sql(connection)
+        outer_sql, outer_params = compiler.compile(self.outer)
+        parts = inner_sql.split(_OUTER)
+        params: list = []
+        for index, part_params in enumerate(_split_params(parts, inner_params)):
+            params.extend(part_params)
+            if index < len(parts) - 1:
+                params.extend(outer_params)
+        return head + f"({outer_sql})".join(parts) + tail, params
+
+
+def _split_params(parts: list[str], params: Sequence) -> list[list]:
+    """The inner parameters that belong to each piece between outer references."""
+    result, position = [], 0
+    for part in parts:
+        count = part.count("%s")
+        result.append(list(params[position : position + count]))
+        position += count
+    return result
 
 
 def _field_value(model_field: models.Field, value):
@@ -113,12 +151,24 @@ class RelatedList:
     fields: tuple[str, ...]
     back_reference: str | None = None  # the FK on each row pointing at the parent
     annotation: str = field(init=False)
+    _compiled: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "annotation", f"{self.name}_json")
 
     def expression(self) -> JSONRows:
-        return JSONRows(self.queryset, self.fields)
+        return JSONRows(self)
+
+    def inner_sql(self, connection) -> tuple[str, tuple]:
+        """The rows' SELECT, compiled once per vendor, with the parent's key marked."""
+        cached = self._compiled.get(connection.vendor)
+        if cached is None:
+            rows = self.queryset.values(
+                **{_ROW: JSONObject(**{name: F(name) for name in self.fields})}
+            )
+            sql, params = rows.query.get_compiler(connection=connection).as_sql()
+            cached = self._compiled[connection.vendor] = (sql, tuple(params))
+        return cached
 
 
 def concrete_attnames(

@@ -11,7 +11,6 @@ import reversion
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.images import make_renditions, validate_hero_image
-from articles.jsonrows import RelatedList, attach_lists, concrete_attnames
+from articles.jsonrows import OUTER_PK, RelatedList, attach_lists, concrete_attnames
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
@@ -100,26 +99,46 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(artists=artist)
 
     def related_to(self, article: Article, *, limit: int = 4) -> list[Article]:
-        """Hand-picked related stories, else ones sharing artists or tags, in one query."""
-        picked = Article.related_articles.through.objects.filter(
-            from_article=article.pk, to_article=OuterRef("pk")
-        )
+        """Hand-picked related stories, else the newest sharing artists or tags.
+
+        One query: the newest few of each kind, glued with UNION ALL, so a tag shared
+        by thousands of stories costs an index scan of a few rows, not a sort of all.
+        """
+        from taggit.models import TaggedItem
+
         artist_ids = [a.pk for a in article.artists.all()]
         tag_ids = [t.pk for t in article.tags.all()]
-        stories = list(
-            self.published()
-            .exclude(pk=article.pk)
-            .annotate(is_picked=Exists(picked))
-            .filter(
-                Q(is_picked=True) | Q(artists__in=artist_ids) | Q(tags__id__in=tag_ids)
-            )
-            .select_related("section")
-            .distinct()
-            .order_by("-is_picked", "-published_at", "-pk")[:limit]
+        base = self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
+        fields = ("id", "headline", "slug", "published_at")
+        picked = Article.related_articles.through.objects.filter(
+            from_article=article.pk
         )
-        if stories and stories[0].is_picked:
-            stories = [story for story in stories if story.is_picked]
-        return stories
+        kinds = [base.filter(pk__in=picked.values("to_article"))]
+        if artist_ids:
+            sharing = Article.artists.through.objects.filter(artist_id__in=artist_ids)
+            kinds.append(base.filter(pk__in=sharing.values("article_id")))
+        if tag_ids:
+            tagged = TaggedItem.objects.filter(
+                tag_id__in=tag_ids,
+                content_type__app_label="articles",
+                content_type__model="article",
+            )
+            kinds.append(base.filter(pk__in=tagged.values("object_id")))
+        # The newest few of each kind as an IN (... LIMIT n) subquery: SQLite allows
+        # no LIMIT directly inside a compound statement.
+        parts = [
+            Article.objects.filter(pk__in=kind.values("pk")[:limit])
+            .only(*fields)
+            .annotate(is_picked=models.Value(index == 0))
+            .order_by()
+            for index, kind in enumerate(kinds)
+        ]
+        found = list(parts[0].union(*parts[1:], all=True))
+        if any(story.is_picked for story in found):
+            found = [story for story in found if story.is_picked]
+        found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
+        unique = list({story.pk: story for story in found}.values())
+        return unique[:limit]
 
 
 class _WithListsIterable(ModelIterable):
@@ -142,7 +161,7 @@ def _story_lists() -> dict[str, RelatedList]:
     from artists.models import Artist
     from discography.models import Release
 
-    story = OuterRef("pk")
+    story = OUTER_PK
     author_fields = tuple(
         f"author__{name}" for name in concrete_attnames(Author, leave_out=["bio"])
     )
