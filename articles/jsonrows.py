@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import NotSupportedError, models
 from django.db.models import Expression, F
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
+from django.db.models.sql import Query
 from django.utils import timezone
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "instances_from_rows",
 ]
 
-_ROW = "row_json"
 _OUTER = "__jsonrows_outer_pk__"
 # Stands for the parent's primary key in a RelatedList's queryset (as OuterRef would).
 OUTER_PK = RawSQL(_OUTER, (), output_field=models.BigIntegerField())
@@ -57,14 +56,21 @@ class JSONRows(Expression):
 
     def as_sql(self, compiler, connection, **extra_context):
         if connection.vendor == "postgresql":
-            # jsonb, not json: jsonb has equality, so DISTINCT over the row still works.
+            # Each row becomes {"c0": ..., "c1": ...}; jsonb, not json, because jsonb
+            # has equality, so DISTINCT over the row still works. Kept short: psycopg
+            # caches the parsing of statements under 4 kB only.
             head, tail = (
-                f"(SELECT COALESCE(jsonb_agg(r.{_ROW}), '[]'::jsonb) FROM (",
+                "(SELECT COALESCE(jsonb_agg(to_jsonb(r)), '[]'::jsonb) FROM (",
                 ") r)",
             )
         elif connection.vendor == "sqlite":
-            # json() keeps each object an object once it has left the subquery.
-            head, tail = f"(SELECT json_group_array(json(r.{_ROW})) FROM (", ") r)"
+            pairs = ", ".join(
+                f"'c{i}', r.c{i}" for i in range(len(self.related.fields))
+            )
+            head, tail = (
+                f"(SELECT json_group_array(json_object({pairs})) FROM (",
+                ") r)",
+            )
         else:
             raise NotSupportedError(
                 f"JSONRows is not supported on {connection.vendor}."
@@ -164,9 +170,11 @@ class RelatedList:
         cached = self._compiled.get(connection.vendor)
         if cached is None:
             rows = self.queryset.values(
-                **{_ROW: JSONObject(**{name: F(name) for name in self.fields})}
+                **{f"c{i}": F(name) for i, name in enumerate(self.fields)}
             )
-            sql, params = rows.query.get_compiler(connection=connection).as_sql()
+            query = rows.query.clone()
+            query.bump_prefix(Query(None))  # short aliases (U0, U1), as a Subquery has
+            sql, params = query.get_compiler(connection=connection).as_sql()
             cached = self._compiled[connection.vendor] = (sql, tuple(params))
         return cached
 
@@ -193,11 +201,14 @@ def attach_lists(instance: models.Model, lists: Sequence[RelatedList]) -> None:
         rows = instance.__dict__.pop(related.annotation, None)
         if rows is None:
             continue
-        objects = instances_from_rows(related.model, rows, using=using)
+        named = [
+            {related.fields[int(key[1:])]: value for key, value in row.items()}
+            for row in rows
+        ]
+        objects = instances_from_rows(related.model, named, using=using)
         if related.back_reference:
-            back = related.model._meta.get_field(related.back_reference)
-            for obj in objects:
-                back.set_cached_value(obj, instance)
+            for obj in objects:  # sets the key and the cache, as a prefetch would
+                setattr(obj, related.back_reference, instance)
         manager = getattr(instance, related.name)
         queryset = manager.get_queryset()
         queryset._result_cache = objects

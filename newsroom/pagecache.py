@@ -215,8 +215,12 @@ def _content_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) ->
     # between the first bump and the commit reads the old rows, and would otherwise
     # be stored under the new generation and served until the next change.
     connection = connections[using or DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block and not any(
-        callback is _bump_quietly for _, callback, _ in connection.run_on_commit
+    if (
+        is_enabled()
+        and connection.in_atomic_block
+        and not any(
+            callback is _bump_quietly for _, callback, _ in connection.run_on_commit
+        )
     ):
         transaction.on_commit(_bump_quietly, using=using, robust=True)
 

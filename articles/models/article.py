@@ -156,35 +156,35 @@ def _story_lists() -> dict[str, RelatedList]:
     """The small lists a story card or page shows, each carried as a JSON array."""
     from taggit.models import Tag
 
-    from articles.models.editorial import Author
     from articles.models.social import SocialPost
     from artists.models import Artist
     from discography.models import Release
 
     story = OUTER_PK
+    # Fields a card, chip or byline may show; any other is deferred (a query if read).
     author_fields = tuple(
-        f"author__{name}" for name in concrete_attnames(Author, leave_out=["bio"])
+        f"author__{name}" for name in ("id", "display_name", "slug", "role")
     )
     lists = [
         RelatedList(
             "bylines",
             Byline,
             Byline.objects.filter(article=story).order_by("position", "pk"),
-            concrete_attnames(Byline) + author_fields,
+            ("id", "position", *author_fields),
             back_reference="article",
         ),
         RelatedList(
             "sources",
             Source,
             Source.objects.filter(article=story).order_by("position", "pk"),
-            concrete_attnames(Source),
+            concrete_attnames(Source, leave_out=["article"]),
             back_reference="article",
         ),
         RelatedList(
             "corrections",
             Correction,
             Correction.objects.filter(article=story).order_by("noted_at", "pk"),
-            concrete_attnames(Correction),
+            concrete_attnames(Correction, leave_out=["article"]),
             back_reference="article",
         ),
         RelatedList(
@@ -201,19 +201,40 @@ def _story_lists() -> dict[str, RelatedList]:
             "artists",
             Artist,
             Artist.objects.filter(articles=story),
-            concrete_attnames(Artist, leave_out=["bio"]),
+            (
+                "id",
+                "name",
+                "native_name",
+                "slug",
+                "kind",
+                "disambiguation",
+                "photo",
+                "photo_width",
+                "photo_height",
+                "photo_alt",
+            ),
         ),
         RelatedList(
             "releases",
             Release,
             Release.objects.filter(articles=story),
-            concrete_attnames(Release, leave_out=["description"]),
+            (
+                "id",
+                "title",
+                "slug",
+                "kind",
+                "released_on",
+                "cover",
+                "cover_width",
+                "cover_height",
+                "cover_alt",
+            ),
         ),
         RelatedList(
             "social_posts",
             SocialPost,
             SocialPost.objects.filter(articles=story).for_cards(),
-            concrete_attnames(SocialPost),
+            concrete_attnames(SocialPost, leave_out=["fetch_error", "fetched_at"]),
         ),
     ]
     return {related.name: related for related in lists}

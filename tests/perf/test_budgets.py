@@ -133,3 +133,19 @@ def test_release_page_budget_is_constant(client):
         TrackFactory(release=big, position=position)
     counts = [count_queries(client, r.get_absolute_url()) for r in (small, big)]
     assert max(counts) <= RELEASE_BUDGET, counts
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="psycopg's cache: PostgreSQL only"
+)
+def test_the_story_query_stays_short_enough_for_psycopgs_parse_cache():
+    """psycopg re-parses statements over 4 kB (or 50 parameters) on every execution."""
+    from articles.models import Article
+
+    sql, params = (
+        Article.objects.published()
+        .for_detail()
+        .filter(slug="x")
+        .query.sql_with_params()
+    )
+    assert len(sql) <= 4096 and len(params) <= 50, (len(sql), len(params))
