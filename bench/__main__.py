@@ -7,6 +7,7 @@ Environment:
   BENCH_SEED          1 (default) seeds; 0 reuses a database seeded before
   BENCH_WRK_SECONDS   length of each wrk run (10)
   BENCH_SAMPLES       in-process requests per page type and state (200)
+  BENCH_REPORT        report file name under bench/ (report: report.md, report.json)
   REDIS_URL           shared page cache for the gunicorn workers (redis://127.0.0.1:6379/0)
 """
 
@@ -153,6 +154,7 @@ def main() -> int:
     }
     log("counting queries per page type")
     report["queries"] = measure.query_counts(pages)
+    report["seq_scans"] = measure.seq_scans(pages)
     log(f"in-process render times ({samples} requests per page type and state)")
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
@@ -190,8 +192,9 @@ def main() -> int:
                 "workers": load.worker_rss_mb(master.pid),
             }
     report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    write_report(report, BENCH_DIR)
-    log(f"wrote {BENCH_DIR / 'report.md'} and report.json")
+    name = os.environ.get("BENCH_REPORT", "report")
+    write_report(report, BENCH_DIR, name)
+    log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Sequence
@@ -114,3 +115,46 @@ def search_latency(*, rounds: int) -> dict:
                 client.get("/search/", {"q": query})
             per_query[query]["queries"] = len(queries)
     return {"all": _summary(everything), "queries": per_query}
+
+
+BIG_TABLE_ROWS = 5000
+
+
+def seq_scans(pages: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Sequential scans of big tables in each page's queries (EXPLAIN, not run)."""
+    client = Client()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
+            [BIG_TABLE_ROWS],
+        )
+        big = {name for (name,) in cursor.fetchall()}
+    found: dict[str, list[str]] = {}
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        for kind, urls in pages.items():
+            with CaptureQueriesContext(connection) as queries:
+                client.get(urls[0])
+            scans: list[str] = []
+            for query in queries.captured_queries:
+                sql = query["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+                    plan = cursor.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                scans.extend(
+                    f"{node['Relation Name']} ({sql[:60]}…)"
+                    for node in _nodes(plan[0]["Plan"])
+                    if node.get("Node Type") == "Seq Scan"
+                    and node.get("Relation Name") in big
+                )
+            found[kind] = scans
+    return found
+
+
+def _nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)

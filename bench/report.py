@@ -131,6 +131,19 @@ def markdown(report: dict) -> str:
 
     out += [
         "",
+        "Sequential scans of tables over 5,000 rows in these queries (EXPLAIN): "
+        + (
+            "none."
+            if not any(report.get("seq_scans", {}).values())
+            else "; ".join(
+                f"{kind}: {', '.join(scans)}"
+                for kind, scans in report["seq_scans"].items()
+                if scans
+            )
+        ),
+    ]
+    out += [
+        "",
         "## In-process render time (Django test client, every middleware)",
         "",
         "Cold: page cache off, each request renders (rotating over up to 200 objects). "
