@@ -81,11 +81,11 @@ def targets(report: dict) -> list[tuple[str, str, str, bool | None]]:
     return [(a, b, "n/a" if c is None else str(c), d) for a, b, c, d in rows]
 
 
-def write_report(report: dict, folder: Path) -> None:
-    (folder / "report.json").write_text(
+def write_report(report: dict, folder: Path, name: str = "report") -> None:
+    (folder / f"{name}.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     )
-    (folder / "report.md").write_text(markdown(report))
+    (folder / f"{name}.md").write_text(markdown(report))
 
 
 def markdown(report: dict) -> str:
