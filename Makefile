@@ -6,7 +6,7 @@ PORT ?= 8000
 CONSTRAINTS := constraints.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint format migrate demo collectstatic lock clean backup restore
+.PHONY: help install install-dev run test lint format migrate demo collectstatic lock clean backup restore bench
 
 help: ## List the targets
 	@echo "newsroom — make targets:"
@@ -60,6 +60,10 @@ backup: install var ## Back up the database and media to var/backups/<timestamp>
 
 restore: install ## Restore var/backups/<timestamp>/ (BACKUP=path; default: the newest)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP)
+
+bench: install ## Seed PostgreSQL (BENCH_STORIES=10000) and measure; writes bench/report.md
+	@command -v wrk >/dev/null || (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk))
+	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and local data under var/
 	rm -rf $(VENV) var

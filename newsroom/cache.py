@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("newsroom.cache")
@@ -31,11 +31,33 @@ logger = logging.getLogger("newsroom.cache")
 RETRY_AFTER = 5.0
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Keeps one ``redis.Redis`` per connection pool instead of building one per call.
+
+    Django builds a new client for every cache call, and a client's constructor
+    fills a table of ~170 response callbacks: about a quarter of a millisecond, more
+    than the round trip itself on a cached page. Clients are thread-safe.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls fall back to a local cache while Redis is unreachable."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._fallback = LocMemCache(
             f"newsroom-redis-fallback-{id(self)}",
             {

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -94,7 +95,10 @@ def seconds_to_keep(generation: int, now: datetime | None = None) -> int:
     cache = _cache()
     key = NEXT_CHANGE_KEY.format(generation=generation)
     next_change = cache.get(key)
-    if next_change is None:
+    if next_change is None or (next_change != "none" and next_change <= now):
+        # Unknown, or the story it named has gone live (the clock changed the pages,
+        # no save did): look again, or every page would be stored for 0 seconds
+        # until this entry expired.
         next_change = _next_scheduled_change() or "none"
         cache.set(key, next_change, timeout=longest)
     if next_change == "none":
@@ -204,7 +208,7 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _content_changed(sender, instance=None, **kwargs) -> None:
+def _content_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     if sender._meta.app_label not in CONTENT_APPS:
         return
     if sender._meta.label_lower in PRIVATE_MODELS:
@@ -212,15 +216,31 @@ def _content_changed(sender, instance=None, **kwargs) -> None:
     affects = getattr(instance, "affects_public_pages", None)
     if callable(affects) and not affects():
         return
+    _bump_quietly()
+    # Bump again once the transaction commits: a page another process renders
+    # between the first bump and the commit reads the old rows, and would otherwise
+    # be stored under the new generation and served until the next change.
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if (
+        is_enabled()
+        and connection.in_atomic_block
+        and not any(
+            callback is _bump_quietly for _, callback, _ in connection.run_on_commit
+        )
+    ):
+        transaction.on_commit(_bump_quietly, using=using, robust=True)
+
+
+def _bump_quietly() -> None:
     try:
         bump_generation()
     except Exception:
         logger.warning("could not invalidate the page cache", exc_info=True)
 
 
-def _m2m_changed(sender, instance=None, action="", **kwargs) -> None:
+def _m2m_changed(sender, instance=None, action="", using=None, **kwargs) -> None:
     if action.startswith("post_"):
-        _content_changed(type(instance), instance=instance)
+        _content_changed(type(instance), instance=instance, using=using)
 
 
 def connect_invalidation() -> None:

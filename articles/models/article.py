@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Self
@@ -10,7 +11,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -18,6 +19,7 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles.jsonrows import OUTER_PK, RelatedList, attach_lists, concrete_attnames
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
@@ -83,51 +85,165 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self) -> Self:
-        """Newest first, with what a story card shows fetched up front (flat lists)."""
-        return (
-            self.select_related("section")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
-            .order_by("-published_at", "-pk")
-        )
+        """Newest first, with what a story card shows in the same query (flat lists)."""
+        return self._with_lists("bylines").order_by("-published_at", "-pk")
 
     def for_detail(self) -> Self:
-        """Everything the story page shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "sources",
-            "corrections",
-            "tags",
-            "artists",
-            "releases",
+        """Everything the story page shows, in one query (see articles/jsonrows.py)."""
+        return self._with_lists(*_story_lists())
+
+    def _with_lists(self, *names: str) -> Self:
+        lists = _story_lists()
+        queryset = self.select_related("section").annotate(
+            **{lists[name].annotation: lists[name].expression() for name in names}
         )
+        queryset._iterable_class = _WithListsIterable
+        return queryset
 
     def about_artist(self, artist) -> Self:
         """Stories linked to an artist, for the artist's profile and feed."""
         return self.filter(artists=artist)
 
     def related_to(self, article: Article, *, limit: int = 4) -> list[Article]:
-        """Hand-picked related stories, else ones sharing artists or tags, in one query."""
-        picked = Article.related_articles.through.objects.filter(
-            from_article=article.pk, to_article=OuterRef("pk")
-        )
+        """Hand-picked related stories, else the newest sharing artists or tags.
+
+        One query: the newest few of each kind, glued with UNION ALL, so a tag shared
+        by thousands of stories costs an index scan of a few rows, not a sort of all.
+        """
+        from taggit.models import TaggedItem
+
         artist_ids = [a.pk for a in article.artists.all()]
         tag_ids = [t.pk for t in article.tags.all()]
-        stories = list(
-            self.published()
-            .exclude(pk=article.pk)
-            .annotate(is_picked=Exists(picked))
-            .filter(
-                Q(is_picked=True) | Q(artists__in=artist_ids) | Q(tags__id__in=tag_ids)
-            )
-            .select_related("section")
-            .distinct()
-            .order_by("-is_picked", "-published_at", "-pk")[:limit]
+        base = self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
+        fields = ("id", "headline", "slug", "published_at")
+        picked = Article.related_articles.through.objects.filter(
+            from_article=article.pk
         )
-        if stories and stories[0].is_picked:
-            stories = [story for story in stories if story.is_picked]
-        return stories
+        kinds = [base.filter(pk__in=picked.values("to_article"))]
+        if artist_ids:
+            sharing = Article.artists.through.objects.filter(artist_id__in=artist_ids)
+            kinds.append(base.filter(pk__in=sharing.values("article_id")))
+        if tag_ids:
+            tagged = TaggedItem.objects.filter(
+                tag_id__in=tag_ids,
+                content_type__app_label="articles",
+                content_type__model="article",
+            )
+            kinds.append(base.filter(pk__in=tagged.values("object_id")))
+        # The newest few of each kind as an IN (... LIMIT n) subquery: SQLite allows
+        # no LIMIT directly inside a compound statement.
+        parts = [
+            Article.objects.filter(pk__in=kind.values("pk")[:limit])
+            .only(*fields)
+            .annotate(is_picked=models.Value(index == 0))
+            .order_by()
+            for index, kind in enumerate(kinds)
+        ]
+        found = list(parts[0].union(*parts[1:], all=True))
+        if any(story.is_picked for story in found):
+            found = [story for story in found if story.is_picked]
+        found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
+        unique = list({story.pk: story for story in found}.values())
+        return unique[:limit]
+
+
+class _WithListsIterable(ModelIterable):
+    """Yields stories with their JSON-carried lists moved into the prefetch cache."""
+
+    def __iter__(self):
+        lists = tuple(_story_lists().values())
+        for story in super().__iter__():
+            attach_lists(story, lists)
+            yield story
+
+
+@functools.cache
+def _story_lists() -> dict[str, RelatedList]:
+    """The small lists a story card or page shows, each carried as a JSON array."""
+    from taggit.models import Tag
+
+    from articles.models.social import SocialPost
+    from artists.models import Artist
+    from discography.models import Release
+
+    story = OUTER_PK
+    # Fields a card, chip or byline may show; any other is deferred (a query if read).
+    author_fields = tuple(
+        f"author__{name}" for name in ("id", "display_name", "slug", "role")
+    )
+    lists = [
+        RelatedList(
+            "bylines",
+            Byline,
+            Byline.objects.filter(article=story).order_by("position", "pk"),
+            ("id", "position", *author_fields),
+            back_reference="article",
+        ),
+        RelatedList(
+            "sources",
+            Source,
+            Source.objects.filter(article=story).order_by("position", "pk"),
+            concrete_attnames(Source, leave_out=["article"]),
+            back_reference="article",
+        ),
+        RelatedList(
+            "corrections",
+            Correction,
+            Correction.objects.filter(article=story).order_by("noted_at", "pk"),
+            concrete_attnames(Correction, leave_out=["article"]),
+            back_reference="article",
+        ),
+        RelatedList(
+            "tags",
+            Tag,
+            Tag.objects.filter(
+                taggit_taggeditem_items__object_id=story,
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+            ).order_by("taggit_taggeditem_items__id"),
+            concrete_attnames(Tag),
+        ),
+        RelatedList(
+            "artists",
+            Artist,
+            Artist.objects.filter(articles=story),
+            (
+                "id",
+                "name",
+                "native_name",
+                "slug",
+                "kind",
+                "disambiguation",
+                "photo",
+                "photo_width",
+                "photo_height",
+                "photo_alt",
+            ),
+        ),
+        RelatedList(
+            "releases",
+            Release,
+            Release.objects.filter(articles=story),
+            (
+                "id",
+                "title",
+                "slug",
+                "kind",
+                "released_on",
+                "cover",
+                "cover_width",
+                "cover_height",
+                "cover_alt",
+            ),
+        ),
+        RelatedList(
+            "social_posts",
+            SocialPost,
+            SocialPost.objects.filter(articles=story).for_cards(),
+            concrete_attnames(SocialPost, leave_out=["fetch_error", "fetched_at"]),
+        ),
+    ]
+    return {related.name: related for related in lists}
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

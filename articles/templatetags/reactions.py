@@ -6,7 +6,8 @@ import re
 
 from django import template
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,18 +26,37 @@ def reactions_block(context: template.Context, article) -> dict:
     """Approved reactions and the form; identical for every reader, so it caches."""
     request = context.get("request")
     per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
-    paginator = Paginator(article.fan_reactions.for_story_page(), per_page)
     page_number = request.GET.get(PAGE_PARAMETER) if request else None
-    page_obj = paginator.get_page(page_number)
+    page_obj = reactions_page(
+        article.fan_reactions.for_story_page(), per_page, page_number
+    )
     return {
         "article": article,
         "page_obj": page_obj,
         "reactions": page_obj.object_list,
-        "count": paginator.count,
+        "count": page_obj.paginator.count,
         "page_parameter": PAGE_PARAMETER,
         "form": ReactionForm(),
         "is_sent": bool(request and request.GET.get("reaction") == "sent"),
     }
+
+
+def reactions_page(reactions, per_page: int, page_number) -> Page:
+    """One page and the total in a single query (COUNT(*) OVER ()), as get_page would."""
+    try:
+        number = max(1, int(page_number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(
+        reactions.annotate(total_count=Window(Count("pk")))[start : start + per_page]
+    )
+    if not rows and number > 1:
+        # Past the last page: fall back to the paginator's own answer (the last page).
+        return Paginator(reactions, per_page).get_page(page_number)
+    paginator = Paginator(reactions, per_page)
+    paginator.count = rows[0].total_count if rows else 0  # cached_property, preset
+    return Page(rows, number, paginator)
 
 
 @register.filter(is_safe=True)

@@ -142,3 +142,166 @@ def test_a_pending_reaction_leaves_the_cache_alone_and_an_approval_refreshes(cli
     response = client.get("/news/a-story/")
     assert response["X-Page-Cache"] == "miss"
     assert b"Lovely shoot" in response.content
+
+
+# Invalidation is complete: every page showing a changed object is fresh at once. ----
+
+NEWS_PAGES = ["/", "/tags/pop/", "/sections/news/"]
+# Served by other issues' code; checked whenever they exist on this branch.
+OPTIONAL_PAGES = ["/feeds/latest/", "/sitemap-news.xml"]
+
+
+def editor_user():
+    from tests.articles.reaction_factories import editor
+
+    return editor()
+
+
+def cached_pages(client, urls) -> dict[str, bytes]:
+    """Fetch each page twice so it is served from the cache; skip missing ones."""
+    pages = {}
+    for url in urls:
+        first = client.get(url)
+        if first.status_code == 404 and url in OPTIONAL_PAGES:
+            continue
+        assert first.status_code == 200, url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+        pages[url] = first.content
+    return pages
+
+
+@pytest.fixture
+def tagged_story():
+    from articles.models import Section
+
+    section, _ = Section.objects.get_or_create(slug="news", defaults={"name": "News"})
+    story = make_story(headline="Lilac tour dates", section=section)
+    story.tags.add("pop")
+    return story
+
+
+def test_publishing_refreshes_every_page_that_lists_stories(client, tagged_story):
+    from articles.services import publish_article
+
+    draft = Article.objects.create(
+        headline="Comeback confirmed", slug="comeback", section=tagged_story.section
+    )
+    draft.tags.add("pop")
+    pages = cached_pages(client, [*NEWS_PAGES, *OPTIONAL_PAGES])
+    publish_article(article=draft, by=editor_user())
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert b"Comeback confirmed" in response.content or b"comeback" in (
+            response.content
+        ), url
+    assert client.get("/news/comeback/").status_code == 200
+
+
+def test_editing_a_headline_refreshes_the_story_and_every_list(client, tagged_story):
+    urls = [*NEWS_PAGES, tagged_story.get_absolute_url()]
+    pages = cached_pages(client, [*urls, *OPTIONAL_PAGES])
+    tagged_story.headline = "Lilac tour: new dates"
+    tagged_story.save()
+    for url in pages:
+        assert b"Lilac tour: new dates" in client.get(url).content, url
+
+
+def test_unpublishing_removes_the_story_from_every_page(client, tagged_story):
+    from articles.services import archive_article
+
+    make_story(headline="Another story", slug="another")
+    cached_pages(client, [*NEWS_PAGES, tagged_story.get_absolute_url()])
+    archive_article(article=tagged_story, by=editor_user())
+    assert client.get(tagged_story.get_absolute_url()).status_code == 404
+    for url in ["/", "/tags/pop/", "/sections/news/"]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert b"Lilac tour dates" not in response.content, url
+
+
+def test_an_approved_reaction_appears_under_its_story_at_once(client, tagged_story):
+    from articles.models import FanReaction
+    from articles.moderation import approve_reaction
+    from tests.articles.reaction_factories import FanReactionFactory, moderator
+
+    url = tagged_story.get_absolute_url()
+    cached_pages(client, [url])
+    reaction = FanReactionFactory(
+        article=tagged_story, message="Counting the days to Seoul"
+    )
+    assert b"Counting the days" not in client.get(url).content  # pending: hidden
+    approve_reaction(reaction=reaction, by=moderator())
+    assert FanReaction.objects.get(pk=reaction.pk).status == "approved"
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Counting the days to Seoul" in response.content
+    assert b"1 reaction" in response.content
+
+
+def test_editing_an_artist_refreshes_their_profile_and_the_stories(
+    client, tagged_story
+):
+    from tests.artists.factories import ArtistFactory
+
+    artist = ArtistFactory(name="Lilac Union", slug="lilac-union")
+    tagged_story.artists.add(artist)
+    urls = [artist.get_absolute_url(), tagged_story.get_absolute_url()]
+    cached_pages(client, urls)
+    artist.name = "LILAC UNION"
+    artist.save()
+    for url in urls:
+        assert b"LILAC UNION" in client.get(url).content, url
+
+
+def test_editing_a_release_refreshes_its_page_home_and_stories(client, tagged_story):
+    from tests.discography.factories import ReleaseFactory
+
+    release = ReleaseFactory(title="Purple Noon", slug="purple-noon")
+    tagged_story.releases.add(release)
+    urls = ["/", release.get_absolute_url(), tagged_story.get_absolute_url()]
+    cached_pages(client, urls)
+    release.title = "Purple Noon (Deluxe)"
+    release.save()
+    for url in urls:
+        assert b"Purple Noon (Deluxe)" in client.get(url).content, url
+
+
+def test_linking_an_artist_to_a_story_refreshes_the_story(client, tagged_story):
+    from tests.artists.factories import ArtistFactory
+
+    url = tagged_story.get_absolute_url()
+    cached_pages(client, [url])
+    tagged_story.artists.add(ArtistFactory(name="Nova Tide"))
+    assert b"Nova Tide" in client.get(url).content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_is_bumped_again_when_the_change_commits(monkeypatch):
+    """A page rendered from the old rows before the commit must not survive it."""
+    from django.db import transaction
+
+    story = make_story()
+    bumps = []
+    real_bump = pagecache.bump_generation
+    monkeypatch.setattr(
+        pagecache, "bump_generation", lambda: bumps.append("bump") or real_bump()
+    )
+    with transaction.atomic():
+        story.headline = "Changed"
+        story.save()
+        story.tags.add("k-pop")
+        story.tags.add("ballad")
+        during = len(bumps)
+    assert during >= 3  # at once for each change, so this process never lags
+    assert len(bumps) == during + 1  # and once more on commit, however many rows
+
+
+def test_after_a_scheduled_story_goes_live_pages_are_cached_again():
+    now = timezone.now()
+    generation = pagecache.current_generation()
+    story = make_story(slug="soon", published_at=now + datetime.timedelta(seconds=30))
+    assert 0 < pagecache.seconds_to_keep(generation, now=now) <= 30
+    later = now + datetime.timedelta(seconds=31)
+    Article.objects.filter(pk=story.pk).update(published_at=now)  # the clock, no save
+    assert pagecache.seconds_to_keep(generation, now=later) > 30

@@ -1,0 +1,1 @@
+"""make bench: seed PostgreSQL with N stories, measure pages, write bench/report.*."""

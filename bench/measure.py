@@ -1,0 +1,160 @@
+"""In-process measurements: SQL queries per page, render times cold and warm, search."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Sequence
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from newsroom import pagecache
+
+SEARCH_QUERIES = (
+    "IU",
+    "이지은",
+    "Taheyung",  # misspelt Taehyung
+    "the Holssi singer",
+    "Taehyung",
+    "comeback stage",
+    "chart",
+    "Holssi",
+    "Lilac",
+    "winn",  # partial
+)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile (share in 0..1) of a non-empty sample."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _summary(times_ms: list[float]) -> dict:
+    return {
+        "n": len(times_ms),
+        "p50_ms": round(percentile(times_ms, 0.50), 2),
+        "p95_ms": round(percentile(times_ms, 0.95), 2),
+        "mean_ms": round(statistics.fmean(times_ms), 2),
+    }
+
+
+def query_counts(pages: dict[str, list[str]]) -> dict[str, dict]:
+    """Queries for the first URL of each page type, page cache off (cold)."""
+    client = Client()
+    found = {}
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        for kind, urls in pages.items():
+            url = urls[0]
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            found[kind] = {
+                "url": url,
+                "status": response.status_code,
+                "queries": len(queries),
+            }
+    return found
+
+
+def render_times(pages: dict[str, list[str]], *, samples: int) -> dict[str, dict]:
+    """p50/p95 of a full in-process request (every middleware), cold and warm."""
+    client = Client()
+    results: dict[str, dict] = {}
+    for kind, urls in pages.items():
+        if client.get(urls[0]).status_code != 200:
+            results[kind] = {"status": client.get(urls[0]).status_code}
+            continue
+        cold: list[float] = []
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            for n in range(samples):
+                url = urls[n % len(urls)]
+                started = time.perf_counter()
+                client.get(url)
+                cold.append((time.perf_counter() - started) * 1000)
+        warm: list[float] = []
+        with override_settings(PAGE_CACHE_ENABLED=True):
+            pagecache.bump_generation()
+            for url in urls[: min(len(urls), 20)]:
+                client.get(url)  # fills the cache
+            for n in range(samples):
+                url = urls[n % min(len(urls), 20)]
+                started = time.perf_counter()
+                response = client.get(url)
+                warm.append((time.perf_counter() - started) * 1000)
+            assert response.get("X-Page-Cache") == "hit", f"{url} was not cached"
+        results[kind] = {"cold": _summary(cold), "warm": _summary(warm)}
+    return results
+
+
+def search_latency(*, rounds: int) -> dict:
+    """Search page latency per query, page cache off, misspellings included."""
+    client = Client()
+    per_query = {}
+    everything: list[float] = []
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        status = client.get("/search/", {"q": "IU"}).status_code
+        if status != 200:
+            return {"status": status, "note": "no search page on this branch"}
+        for query in SEARCH_QUERIES:
+            times = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                response = client.get("/search/", {"q": query})
+                times.append((time.perf_counter() - started) * 1000)
+            everything.extend(times)
+            per_query[query] = {
+                **_summary(times),
+                "status": response.status_code,
+                "queries": None,
+            }
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/search/", {"q": query})
+            per_query[query]["queries"] = len(queries)
+    return {"all": _summary(everything), "queries": per_query}
+
+
+BIG_TABLE_ROWS = 5000
+
+
+def seq_scans(pages: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Sequential scans of big tables in each page's queries (EXPLAIN, not run)."""
+    client = Client()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
+            [BIG_TABLE_ROWS],
+        )
+        big = {name for (name,) in cursor.fetchall()}
+    found: dict[str, list[str]] = {}
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        for kind, urls in pages.items():
+            with CaptureQueriesContext(connection) as queries:
+                client.get(urls[0])
+            scans: list[str] = []
+            for query in queries.captured_queries:
+                sql = query["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+                    plan = cursor.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                scans.extend(
+                    f"{node['Relation Name']} ({sql[:60]}…)"
+                    for node in _nodes(plan[0]["Plan"])
+                    if node.get("Node Type") == "Seq Scan"
+                    and node.get("Relation Name") in big
+                )
+            found[kind] = scans
+    return found
+
+
+def _nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
