@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from articles.models import Article, ArticleSlugHistory, Author, Section
+from newsroom.pagination import CappedPaginator
 
 LIST_PAGE_SIZE = 20
 PREVIEW_SALT = "articles.preview"
@@ -79,7 +79,7 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _story_list(request: HttpRequest, stories, context: dict) -> HttpResponse:
-    page = Paginator(stories, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(stories, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "articles/article_list.html", {**context, "page_obj": page})
 
 
