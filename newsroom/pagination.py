@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 
 # How many pages a public list offers; older stories stay reachable through tags,
 # sections, artists, search and the sitemaps.
-MAX_PAGES = 100
+MAX_PAGES = 20
 
 
 class CappedPaginator(Paginator):
