@@ -143,7 +143,7 @@ def main() -> int:
     pages = {
         "story": [f"/news/{slug}/" for slug in result.story_slugs[:200]],
         "story (viral, 2,000 reactions)": [f"/news/{result.viral_story_slug}/"],
-        "home": ["/", "/?page=2", "/?page=50"],
+        "home": ["/", "/?page=2", "/?page=20"],  # the deepest page lists offer
         "tag": [f"/tags/{slug}/" for slug in result.tag_slugs[:20]],
         "section": [f"/sections/{slug}/" for slug in result.section_slugs],
         "author": [f"/authors/{slug}/" for slug in result.author_slugs],

