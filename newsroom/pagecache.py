@@ -19,12 +19,14 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -106,20 +108,59 @@ def seconds_to_keep(generation: int, now: datetime | None = None) -> int:
     return max(0, min(longest, int((next_change - now).total_seconds())))
 
 
-def _page_key(request: HttpRequest) -> str:
-    raw = f"{request.get_host()}{request.get_full_path()}"
-    return PAGE_KEY.format(digest=hashlib.sha256(raw.encode()).hexdigest())
+def _is_secure(environ: dict) -> bool:
+    """``HttpRequest.is_secure()`` for a bare WSGI environ (same proxy header rule)."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        header, secure_value = proxy_header
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
 
 
-def _request_is_cacheable(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if request.path.startswith(EXCLUDED_PREFIXES):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies:
-        return False
-    return not any(name in cookies for name in BYPASS_COOKIES)
+def _host(environ: dict) -> str:
+    """The host as Django reads it (unvalidated: an unknown host never has a page)."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in environ:
+        return environ["HTTP_HOST"]
+    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+
+
+def page_key(environ: dict) -> str | None:
+    """The cache key of this request's page, or None when it must not use the cache.
+
+    Read from the WSGI environ (``request.META`` is the same dict), so the WSGI
+    front door (:class:`CachedPagesWSGI`) and the middleware agree on every key.
+    Only anonymous GET and HEAD requests qualify: no session, no flash message, not
+    the admin or files, and not a plain-HTTP request that must be redirected first.
+    """
+    if not is_enabled() or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(EXCLUDED_PREFIXES):
+        return None
+    cookie_header = environ.get("HTTP_COOKIE")
+    if cookie_header:
+        cookies = parse_cookie(cookie_header)
+        if settings.SESSION_COOKIE_NAME in cookies:
+            return None
+        if any(name in cookies for name in BYPASS_COOKIES):
+            return None
+    secure = _is_secure(environ)
+    if settings.SECURE_SSL_REDIRECT and not secure:
+        return None
+    query = environ.get("QUERY_STRING", "")
+    raw = "{}://{}{}{}{}".format(
+        "https" if secure else "http",
+        _host(environ),
+        environ.get("SCRIPT_NAME", ""),
+        path,
+        f"?{query}" if query else "",
+    )
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    return PAGE_KEY.format(digest=digest)
 
 
 def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -140,72 +181,117 @@ def _public_cache_control() -> str:
     return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate=30"
 
 
+def lookup(key: str) -> tuple[int | None, tuple | None]:
+    """(current generation, the stored page if it is still current): one round trip."""
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    stored = found.get(key)
+    if stored is not None and generation is not None and stored[0] == generation:
+        return generation, stored
+    return generation, None
+
+
+_NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary")
+
+
+def replay(
+    stored: tuple, *, method: str, if_none_match: str
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a stored page: 304 when the reader has it."""
+    _, status, headers, body = stored
+    etag = next((value for name, value in headers if name == "ETag"), None)
+    if etag and etag in if_none_match:
+        kept = [(n, v) for n, v in headers if n in _NOT_MODIFIED_HEADERS]
+        return 304, [*kept, ("X-Page-Cache", "hit")], b""
+    return (
+        status,
+        [*headers, ("X-Page-Cache", "hit")],
+        b"" if method == "HEAD" else body,
+    )
+
+
 class AnonymousPageCacheMiddleware:
-    """Serve anonymous GETs from the shared cache; see the module docstring."""
+    """Serve anonymous GETs from the shared cache, and store what they render.
+
+    First in MIDDLEWARE, so a stored page carries every header the rest of the
+    stack adds and a hit is replayed exactly, by this middleware or, before Django
+    runs at all, by :class:`CachedPagesWSGI`.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_enabled() or not _request_is_cacheable(request):
+        key = page_key(request.META)
+        if key is None:
             return self.get_response(request)
-
-        cache = _cache()
-        page_key = _page_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, page_key])
+            generation, stored = lookup(key)
         except Exception:  # a cache outage must never take the site down
             logger.warning("page cache unavailable; rendering", exc_info=True)
             return self.get_response(request)
-
-        generation = found.get(GENERATION_KEY)
-        stored = found.get(page_key)
-        if stored is not None and generation is not None and stored[0] == generation:
-            return self._replay(request, stored)
+        if stored is not None:
+            status, headers, body = replay(
+                stored,
+                method=request.method,
+                if_none_match=request.headers.get("If-None-Match", ""),
+            )
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
 
         generation = generation if generation is not None else current_generation()
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
-            self._store(cache, page_key, generation, response)
+            self._store(key, generation, response)
         return response
 
-    def _store(self, cache, page_key: str, generation: int, response: HttpResponse):
+    def _store(self, key: str, generation: int, response: HttpResponse) -> None:
         timeout = seconds_to_keep(generation)
         body = response.content
         etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
         response["ETag"] = etag
         response["Last-Modified"] = http_date()
         response["Cache-Control"] = _public_cache_control()
+        response["Content-Length"] = str(len(body))
         patch_vary_headers(response, ["Cookie"])
         response["X-Page-Cache"] = "miss"
         if timeout <= 0:
             return
         headers = [
-            (name, value)
-            for name, value in response.items()
-            if name not in {"X-Page-Cache"}
+            (name, value) for name, value in response.items() if name != "X-Page-Cache"
         ]
-        cache.set(page_key, (generation, response.status_code, headers, body), timeout)
+        _cache().set(key, (generation, response.status_code, headers, body), timeout)
 
-    def _replay(self, request: HttpRequest, stored) -> HttpResponse:
-        _, status, headers, body = stored
-        header_map = dict(headers)
-        etag = header_map.get("ETag")
-        if etag and etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-            for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
-                if name in header_map:
-                    response[name] = header_map[name]
-        else:
-            response = HttpResponse(
-                body if request.method != "HEAD" else b"", status=status
-            )
-            for name, value in headers:
-                response[name] = value
-            if request.method == "HEAD":
-                response["Content-Length"] = str(len(body))
-        response["X-Page-Cache"] = "hit"
-        return response
+
+class CachedPagesWSGI:
+    """The WSGI front door: a cached page is answered before Django runs at all.
+
+    A hit costs one cache round trip and no request object, middleware or signal,
+    which is what lets a viral story be served at close to a static file's speed.
+    Everything else (a miss, a reader with a session, a POST, an outage) goes to
+    Django, whose :class:`AnonymousPageCacheMiddleware` renders and stores it.
+    """
+
+    def __init__(self, application: Callable) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict, start_response: Callable):
+        try:
+            key = page_key(environ)
+            stored = lookup(key)[1] if key is not None else None
+        except Exception:  # an outage: Django renders, and logs it once there
+            stored = None
+        if stored is None:
+            return self.application(environ, start_response)
+        status, headers, body = replay(
+            stored,
+            method=environ["REQUEST_METHOD"],
+            if_none_match=environ.get("HTTP_IF_NONE_MATCH", ""),
+        )
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]
 
 
 def _content_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:

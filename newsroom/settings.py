@@ -88,14 +88,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Scale-out: first, so every later database read in the request sees the pin.
+    # First: a stored page carries every header the stack below adds, so a hit is
+    # replayed exactly (here, or before Django runs by newsroom.wsgi's front door);
+    # cached pages cost no session, auth or view. Plain-HTTP requests that must be
+    # redirected, sessions and flash messages bypass it (pagecache.page_key).
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    # Scale-out: so every later database read in the request sees the pin.
     "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the URL would reach PostgreSQL (DataError, a 500): 404/400 here.
     "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and auth: a cached page for an anonymous reader costs no more.
-    "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +154,9 @@ def _postgres_options(database: dict) -> None:
     if not env_bool("DATABASE_JIT", False):
         startup = options.get("options", "")
         options["options"] = f"{startup} -c jit=off".strip()
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 2)
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -1,4 +1,8 @@
-"""WSGI entry point: ``gunicorn newsroom.wsgi:application``."""
+"""WSGI entry point: ``gunicorn newsroom.wsgi:application``.
+
+Cached pages for anonymous readers are answered by the page cache's front door
+before Django's request handling starts (newsroom.pagecache.CachedPagesWSGI).
+"""
 
 import os
 
@@ -6,4 +10,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from newsroom.pagecache import CachedPagesWSGI  # noqa: E402 - needs settings loaded
+
+application = CachedPagesWSGI(django_application)

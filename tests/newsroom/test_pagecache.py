@@ -305,3 +305,120 @@ def test_after_a_scheduled_story_goes_live_pages_are_cached_again():
     later = now + datetime.timedelta(seconds=31)
     Article.objects.filter(pk=story.pk).update(published_at=now)  # the clock, no save
     assert pagecache.seconds_to_keep(generation, now=later) > 30
+
+
+# --- the WSGI front door: hits answered before Django runs ---------------------------
+
+
+class SpyApplication:
+    """Stands in for Django behind the front door and records what reached it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"rendered by Django"]
+
+
+def through_front_door(environ):
+    spy = SpyApplication()
+    started = {}
+
+    def start_response(status, headers):
+        started["status"], started["headers"] = status, dict(headers)
+
+    body = b"".join(pagecache.CachedPagesWSGI(spy)(environ, start_response))
+    return spy, started["status"], started["headers"], body
+
+
+def test_front_door_answers_a_cached_page_without_reaching_django(client, rf):
+    make_story()
+    rendered = client.get("/news/a-story/")
+    spy, status, headers, body = through_front_door(rf.get("/news/a-story/").environ)
+    assert spy.calls == []
+    assert status == "200 OK"
+    assert body == rendered.content
+    assert headers["X-Page-Cache"] == "hit"
+    assert headers["ETag"] == rendered["ETag"]
+    assert headers["Content-Length"] == str(len(body))
+    # Headers the rest of the stack added are replayed too.
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in headers
+
+
+def test_front_door_sends_misses_sessions_and_posts_to_django(client, rf):
+    make_story()
+    spy, *_ = through_front_door(rf.get("/news/a-story/").environ)
+    assert spy.calls == ["/news/a-story/"]  # not cached yet
+    client.get("/news/a-story/")
+    with_session = rf.get("/news/a-story/", HTTP_COOKIE="sessionid=abc; theme=dark")
+    with_message = rf.get("/news/a-story/", HTTP_COOKIE="messages=xyz")
+    for environ in (
+        with_session.environ,
+        with_message.environ,
+        rf.post("/news/a-story/").environ,
+        rf.get("/news/a-story/?page=2").environ,  # another page
+        rf.get("/admin/").environ,
+    ):
+        spy, status, _, body = through_front_door(environ)
+        assert len(spy.calls) == 1 and body == b"rendered by Django"
+
+
+def test_front_door_answers_304_and_head(client, rf):
+    make_story()
+    etag = client.get("/news/a-story/")["ETag"]
+    spy, status, headers, body = through_front_door(
+        rf.get("/news/a-story/", HTTP_IF_NONE_MATCH=etag).environ
+    )
+    assert (status, body, spy.calls) == ("304 Not Modified", b"", [])
+    assert headers["ETag"] == etag and "Content-Length" not in headers
+    spy, status, headers, body = through_front_door(rf.head("/news/a-story/").environ)
+    assert (status, body, spy.calls) == ("200 OK", b"", [])
+    assert int(headers["Content-Length"]) > 0
+
+
+def test_front_door_leaves_plain_http_to_the_https_redirect(client, rf, settings):
+    make_story()
+    settings.SECURE_SSL_REDIRECT = True
+    client.get("/news/a-story/", secure=True)
+    spy, *_ = through_front_door(rf.get("/news/a-story/").environ)
+    assert spy.calls == ["/news/a-story/"]  # Django redirects it
+    spy, status, *_ = through_front_door(rf.get("/news/a-story/", secure=True).environ)
+    assert (spy.calls, status) == ([], "200 OK")
+
+
+def test_front_door_falls_through_during_a_cache_outage(client, rf, monkeypatch):
+    make_story()
+    client.get("/news/a-story/")
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache._cache(), "get_many", broken)
+    spy, status, _, body = through_front_door(rf.get("/news/a-story/").environ)
+    assert spy.calls == ["/news/a-story/"] and body == b"rendered by Django"
+
+
+def test_front_door_sees_an_edit_at_once(client, rf):
+    story = make_story()
+    client.get("/news/a-story/")
+    story.headline = "A corrected headline"
+    story.save()
+    spy, *_ = through_front_door(rf.get("/news/a-story/").environ)
+    assert spy.calls == ["/news/a-story/"]
+
+
+def test_production_entry_point_puts_the_front_door_before_django():
+    from newsroom import wsgi
+
+    assert isinstance(wsgi.application, pagecache.CachedPagesWSGI)
+    assert wsgi.application.application is wsgi.django_application
+    assert settings_middleware()[0] == "newsroom.pagecache.AnonymousPageCacheMiddleware"
+
+
+def settings_middleware():
+    from django.conf import settings
+
+    return settings.MIDDLEWARE

@@ -159,3 +159,17 @@ def test_connections_run_without_jit_compilation():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_repeated_statements_are_prepared_on_the_server():
+    # Server-side binding with psycopg's automatic preparation: a page's statements
+    # are planned once per connection, not on every request (planning was ~2 ms of
+    # a story page's ~8 ms). DATABASE_PREPARED_STATEMENTS=0 turns it off (poolers).
+    for _ in range(3):
+        list(Article.objects.published().filter(slug="any")[:1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%articles_article%"],
+        )
+        assert cursor.fetchone()[0] >= 1
