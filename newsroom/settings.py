@@ -158,6 +158,7 @@ def _postgres_options(database: dict) -> None:
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 2)
 
+
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
