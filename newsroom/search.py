@@ -306,6 +306,50 @@ def snippet(text: str, terms: tuple[str, ...], *, size: int = SNIPPET_CHARS) -> 
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 
+def _text_around(stored_html: str, start: int, end: int) -> tuple[str, bool, bool]:
+    """Plain text of ``stored_html[start:end]``, without the tags cut at its edges;
+    and whether text was left out before and after it."""
+    piece = stored_html[start:end]
+    if start > 0 and 0 <= piece.find(">") < (piece.find("<") % (len(piece) + 1)):
+        piece = piece[piece.find(">") + 1 :]  # began inside a tag
+    if end < len(stored_html) and piece.rfind("<") > piece.rfind(">"):
+        piece = piece[: piece.rfind("<")]  # ended inside one
+    return plain_text(piece), start > 0, end < len(stored_html)
+
+
+def story_snippet(story: Any, terms: SearchTerms) -> str:
+    """The text shown under a story's headline: the dek when it holds a word of the
+    query, else the body around the first word that matched, else the dek (or the
+    body's opening).
+
+    Only a window of the body around the match is turned into text: bodies run to
+    thousands of characters and a results page shows twenty of them.
+    """
+    pattern = _term_pattern(terms.marked)
+    dek = story.dek or ""
+    if pattern is not None and pattern.search(dek):
+        return dek
+    body = story.body or ""
+    reach = SNIPPET_CHARS * 3
+    match = pattern.search(body) if pattern is not None else None
+    if match is not None:
+        text, before, after = _text_around(
+            body, max(0, match.start() - reach), match.end() + reach
+        )
+        if pattern.search(text):  # not only inside a tag's attribute
+            cut = snippet(text, terms.marked)
+            if before and not cut.startswith("… "):
+                cut = "… " + cut
+            if after and not cut.endswith(" …"):
+                cut += " …"
+            return cut
+    if dek:
+        return dek
+    text, _, after = _text_around(body, 0, reach)
+    cut = snippet(text, ())
+    return cut + " …" if after and not cut.endswith(" …") else cut
+
+
 # --- results ---------------------------------------------------------------------------
 
 
@@ -580,14 +624,9 @@ def _stories(
             .in_bulk(shown)
         )
         rows = [by_id[pk] for pk in shown if pk in by_id]
-    pattern = _term_pattern(terms.marked)
     for story in rows:
         story.headline_html = highlight(story.headline, terms.marked)
-        body = plain_text(story.body)
-        if pattern.search(body) and not pattern.search(story.dek):
-            story.snippet_html = highlight(snippet(body, terms.marked), terms.marked)
-        else:
-            story.snippet_html = highlight(story.dek or snippet(body, ()), terms.marked)
+        story.snippet_html = highlight(story_snippet(story, terms), terms.marked)
     total = len(ranked)
     group = Group("article", "Stories", rows, total, total >= STORY_CANDIDATES)
     return group, ranked
@@ -788,10 +827,16 @@ def _facets(story_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     if not story_ids:
         return facets
     # Integers from our own query, bound as parameters all the same.
-    candidate_sql = "SELECT id FROM {} WHERE id IN ({})".format(
-        Article._meta.db_table, ", ".join(["%s"] * len(story_ids))
-    )
-    params = tuple(story_ids)
+    if connection.vendor == "postgresql":
+        # One array parameter: the same statement text for any number of ids, so
+        # it is prepared once instead of planned with 200 placeholders each time.
+        candidate_sql = "SELECT unnest(%s::bigint[])"
+        params: tuple = (list(story_ids),)
+    else:
+        candidate_sql = "SELECT id FROM {} WHERE id IN ({})".format(
+            Article._meta.db_table, ", ".join(["%s"] * len(story_ids))
+        )
+        params = tuple(story_ids)
     article = Article._meta
     tagged = Article.tags.through._meta
     tag = Article._meta.get_field("tags").related_model._meta

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from newsroom.search import (
     parse_query,
     plain_text,
     snippet,
+    story_snippet,
 )
 
 
@@ -89,3 +91,56 @@ def test_snippet_is_a_window_around_the_first_match():
 
 def test_short_text_is_its_own_snippet():
     assert snippet("IU sings", ("iu",)) == "IU sings"
+
+
+def story(dek: str = "", body: str = "") -> SimpleNamespace:
+    return SimpleNamespace(dek=dek, body=body)
+
+
+LONG = "<p>" + "Filler words about a long day. " * 60 + "</p>"
+
+
+def test_story_snippet_prefers_a_dek_holding_the_words():
+    found = story_snippet(
+        story("Chart news today", LONG + "<p>chart</p>"), parse_query("chart")
+    )
+    assert found == "Chart news today"
+
+
+def test_story_snippet_is_body_text_around_a_match_deep_in_a_long_body():
+    body = (
+        LONG + '<p class="x">The <a href="/a">song</a> tops the chart again.</p>' + LONG
+    )
+    found = story_snippet(story("Other dek", body), parse_query("chart"))
+    assert "tops the chart again." in found
+    assert found.startswith("… ") and found.endswith(" …")
+    assert "<" not in found and ">" not in found and "href" not in found
+
+
+def test_story_snippet_window_never_starts_or_ends_inside_a_tag():
+    for pad in range(0, 700, 37):
+        body = (
+            "<p>" + "x" * pad + '<a href="/chart-link" title="t">link</a> chart here '
+        )
+        body += '<img src="/i.png" alt="a"> ' + "y" * pad + "</p>"
+        found = story_snippet(story("", body), parse_query("chart"))
+        assert "<" not in found and ">" not in found and "src=" not in found, found
+        assert "chart here" in found
+
+
+def test_story_snippet_ignores_a_word_only_inside_a_tag():
+    body = '<p><a href="https://example.test/chart">A link</a> and more text.</p>'
+    assert story_snippet(story("The dek", body), parse_query("chart")) == "The dek"
+    opening = story_snippet(story("", body), parse_query("chart"))
+    assert opening == "A link and more text."
+
+
+def test_story_snippet_without_dek_or_match_is_the_bodys_opening():
+    found = story_snippet(story("", LONG), parse_query("nothing"))
+    assert found.startswith("Filler words") and found.endswith(" …")
+    assert len(found) <= 240
+
+
+@given(st.text(max_size=600), st.text(max_size=30))
+def test_story_snippet_never_fails(body, words):
+    story_snippet(story("", body), parse_query(words))
