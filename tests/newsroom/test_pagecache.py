@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
@@ -422,3 +423,46 @@ def settings_middleware():
     from django.conf import settings
 
     return settings.MIDDLEWARE
+
+
+# --- the per-process copy of hot pages -----------------------------------------------
+
+
+def test_a_hot_page_costs_only_the_generation_after_its_first_hit(client, monkeypatch):
+    make_story()
+    client.get("/news/a-story/")  # renders and stores
+    client.get("/news/a-story/")  # fetched from the shared cache, kept here
+    fetched = []
+    monkeypatch.setattr(
+        pagecache._cache(), "get_many", lambda *a, **k: fetched.append(a) or {}
+    )
+    response = client.get("/news/a-story/")
+    assert response["X-Page-Cache"] == "hit" and fetched == []
+
+
+def test_the_per_process_copy_follows_the_shared_generation(client):
+    story = make_story()
+    client.get("/news/a-story/")
+    client.get("/news/a-story/")
+    story.headline = "Changed in another process"
+    story.save()
+    assert b"Changed in another process" in client.get("/news/a-story/").content
+
+
+def test_the_per_process_copy_never_outlives_the_shared_expiry():
+    pages = pagecache._LocalPages()
+    pages.put("gone", (1, 200, [], b"old", time.time() - 1))
+    pages.put("kept", (1, 200, [], b"new", time.time() + 60))
+    assert pages.get("gone") is None and pages.get("kept")[3] == b"new"
+
+
+def test_the_per_process_copy_is_bounded_in_bytes(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 1000
+    pages = pagecache._LocalPages()
+    later = time.time() + 60
+    for n in range(12):  # 1,200 bytes in all
+        pages.put(f"page-{n}", (1, 200, [], b"x" * 100, later))
+    assert pages.get("page-0") is None and pages.get("page-1") is None  # oldest
+    assert pages.get("page-2") is not None and pages.get("page-11") is not None
+    pages.put("huge", (1, 200, [], b"x" * 900, later))  # over an eighth: not kept
+    assert pages.get("huge") is None
