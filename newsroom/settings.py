@@ -258,7 +258,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env("TIME_ZONE", "Asia/Seoul")
-USE_I18N = True
+# The site and the admin are English-only: without the translation machinery every
+# date and label skips a locale lookup (Django's own advice when it is not used).
+USE_I18N = env_bool("USE_I18N", False)
 USE_TZ = True
 
 STATIC_URL = "/static/"
