@@ -48,6 +48,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.jsonrows import instances_from_rows
 from articles.models import Article
 from artists.models import Artist, ArtistAlias
 from artists.slugs import name_key
@@ -94,6 +95,25 @@ SELECT r.id, r.title, r.slug, r.kind, r.released_on, r.cover, r.cover_alt,
   FROM candidates c
   JOIN discography_release r ON r.id = c.id
  ORDER BY score DESC, r.released_on DESC NULLS LAST, r.id DESC
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+# Tracks titled with the words, newest release first, with the release's first credit.
+_TRACK_SQL = """
+SELECT t.id, t.title, t.disc, t.position, t.duration, t.release_id,
+       r.id AS release__id, r.title AS release__title, r.slug AS release__slug,
+       r.released_on AS release__released_on,
+       (SELECT COALESCE(NULLIF(rc.credited_as, ''), a.name)
+          FROM discography_releasecredit rc
+          JOIN artists_artist a ON a.id = rc.artist_id
+         WHERE rc.release_id = r.id
+         ORDER BY rc.position, rc.id
+         LIMIT 1) AS artist_name,
+       COUNT(*) OVER () AS total
+  FROM discography_track t
+  JOIN discography_release r ON r.id = t.release_id
+ WHERE t.search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)
+ ORDER BY r.released_on DESC NULLS LAST, t.release_id, t.disc, t.position
  LIMIT %(limit)s OFFSET %(offset)s
 """
 
@@ -410,6 +430,10 @@ class _Backend:
         """One page of releases (title matches first, newest first), with ``total``."""
         return _orm_release_rows(self, terms, limit=limit, offset=offset)
 
+    def track_rows(self, terms: SearchTerms, *, limit: int, offset: int) -> list[Track]:
+        """One page of tracks (newest release first), each with its release loaded."""
+        return _orm_track_rows(self, terms, limit=limit, offset=offset)
+
     def title_matches(self, terms: SearchTerms) -> Q:
         """Releases or tracks whose title holds every word."""
         raise NotImplementedError
@@ -467,6 +491,24 @@ class _PostgresBackend(_Backend):
             "offset": offset,
         }
         return list(Release.objects.raw(_RELEASE_SQL, params))
+
+    def track_rows(self, terms, *, limit, offset):
+        params = {
+            "text": terms.text,
+            "config": CONFIG,
+            "limit": limit,
+            "offset": offset,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_TRACK_SQL, params)
+            columns = [column.name for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        # Tracks with their release attached (release__* columns), as select_related
+        # would; every other field is deferred.
+        tracks = instances_from_rows(Track, rows, using=connection.alias)
+        for track, row in zip(tracks, rows, strict=True):
+            track.artist_name, track.total = row["artist_name"], row["total"]
+        return tracks
 
     def artist_sql(
         self, terms: SearchTerms, *, limit: int, offset: int
@@ -792,7 +834,16 @@ def _orm_release_rows(
 
 def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
     """Songs by title, with their release and its first credited artist."""
-    rows = list(
+    rows = db.track_rows(terms, limit=limit, offset=offset)
+    for track in rows:
+        track.title_html = highlight(track.title, terms.marked)
+    return Group("track", "Tracks", rows, _total(rows))
+
+
+def _orm_track_rows(
+    db: _Backend, terms: SearchTerms, *, limit: int, offset: int
+) -> list[Track]:
+    return list(
         Track.objects.filter(db.title_matches(terms))
         .select_related("release")
         .only(
@@ -812,9 +863,6 @@ def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) ->
             "position",
         )[offset : offset + limit]
     )
-    for track in rows:
-        track.title_html = highlight(track.title, terms.marked)
-    return Group("track", "Tracks", rows, _total(rows))
 
 
 def _facets(story_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
