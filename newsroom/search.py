@@ -24,7 +24,7 @@ from functools import lru_cache, reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -96,6 +96,34 @@ SELECT r.id, r.title, r.slug, r.kind, r.released_on, r.cover, r.cover_alt,
   JOIN discography_release r ON r.id = c.id
  ORDER BY score DESC, r.released_on DESC NULLS LAST, r.id DESC
  LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+# The newest matches (the ORM's statement, with the reader's filters), ranked; the
+# columns a hit shows for ranks first..last only. Parameters: the newest statement's,
+# the text search configuration, the query text, first and last rank (1-based).
+_RANKED_STORIES_SQL = """
+WITH newest AS ({newest}),
+query AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS words),
+scored AS (
+    SELECT a.id, a.published_at,
+           CASE WHEN ts_filter(a.search_vector, '{{a}}') @@ query.words
+                THEN 1.0 ELSE 0.0 END
+           + ts_rank(a.search_vector, query.words) AS score
+      FROM articles_article a CROSS JOIN query
+     WHERE a.id IN (SELECT * FROM newest)
+),
+ordered AS (
+    SELECT id, row_number() OVER (ORDER BY score DESC, published_at DESC, id DESC)
+           AS position
+      FROM scored
+)
+SELECT o.id, o.position, a.headline, a.slug, a.dek, a.body, a.published_at,
+       a.section_id, s.id AS section__id, s.name AS section__name,
+       s.slug AS section__slug
+  FROM ordered o
+  LEFT JOIN articles_article a ON a.id = o.id AND o.position BETWEEN %s AND %s
+  LEFT JOIN articles_section s ON s.id = a.section_id
+ ORDER BY o.position
 """
 
 # Tracks titled with the words, newest release first, with the release's first credit.
@@ -220,6 +248,17 @@ TYPES = [
     ("release", "Releases"),
     ("track", "Tracks"),
 ]
+
+# What a story hit shows: kicker, headline, snippet and date.
+_STORY_HIT_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "published_at",
+    "section__name",
+    "section__slug",
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]*>")
@@ -422,6 +461,28 @@ class _Backend:
         """An expression ranking a headline match above a dek, a dek above a body."""
         raise NotImplementedError
 
+    def ranked_stories(
+        self, newest: QuerySet, terms: SearchTerms, *, first: int, last: int
+    ) -> tuple[list[int], list[Article]]:
+        """Every candidate's id, best first, and the stories ranked first..last-1.
+
+        Two queries: the ranked ids (small integers only; the matching work is
+        done once), then the rows of one page.
+        """
+        ranked = list(
+            Article.objects.filter(pk__in=newest)
+            .annotate(score=self.story_score(terms))
+            .order_by("-score", "-published_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+        shown = ranked[first:last]
+        by_id = (
+            Article.objects.select_related("section")
+            .only(*_STORY_HIT_FIELDS)
+            .in_bulk(shown)
+        )
+        return ranked, [by_id[pk] for pk in shown if pk in by_id]
+
     def artist_rows(
         self, terms: SearchTerms, *, limit: int, offset: int
     ) -> list[Artist]:
@@ -458,27 +519,31 @@ class _PostgresBackend(_Backend):
     def story_matches(self, stories, terms):
         return stories.filter(search_vector=self._query(terms))
 
-    def story_score(self, terms):
-        query = self._query(terms)
+    def ranked_stories(self, newest, terms, *, first, last):
+        # One statement instead of the ORM's two: every candidate's rank, and the
+        # columns of the page's stories only (the others come back as NULLs).
         # A story whose headline holds every word ranks above any body-only match,
         # however often the body repeats it; ts_rank orders within each tier.
-        headline_hit = Case(
-            When(
-                Q(
-                    Func(
-                        Func(F("search_vector"), Value("{a}"), function="ts_filter"),
-                        query,
-                        template="%(expressions)s",
-                        arg_joiner=" @@ ",
-                        output_field=BooleanField(),
-                    )
-                ),
-                then=Value(1.0),
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        return headline_hit + SearchRank(F("search_vector"), query)
+        newest_sql, newest_params = newest.query.sql_with_params()
+        sql = _RANKED_STORIES_SQL.format(newest=newest_sql)
+        params = (*newest_params, CONFIG, terms.text, first + 1, last)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = [column.name for column in cursor.description]
+            found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        ranked = [row["id"] for row in found]
+        page = [
+            {
+                key: value
+                for key, value in row.items()
+                if key != "position"
+                # No section: the story's section stays None, not an empty one.
+                and not (key.startswith("section__") and row["section__id"] is None)
+            }
+            for row in found
+            if row["headline"] is not None
+        ]
+        return ranked, instances_from_rows(Article, page, using=connection.alias)
 
     def artist_rows(self, terms, *, limit, offset):
         sql, params = self.artist_sql(terms, limit=limit, offset=offset)
@@ -633,43 +698,14 @@ def backend() -> _Backend:
 def _stories(
     db: _Backend, stories: QuerySet, terms: SearchTerms, *, page: int, per_page: int
 ) -> tuple[Group, list[int]]:
-    """Ranked stories, best first, among the newest matches.
-
-    Two queries: the ranked ids of every candidate (small integers only; the
-    matching work is done once), then the rows of one page.
-    """
+    """Ranked stories, best first, among the newest matches; and every ranked id."""
     newest = (
         db.story_matches(stories, terms)
         .order_by("-published_at", "-pk")
         .values("pk")[:STORY_CANDIDATES]
     )
-    ranked = list(
-        Article.objects.filter(pk__in=newest)
-        .annotate(score=db.story_score(terms))
-        .order_by("-score", "-published_at", "-pk")
-        .values_list("pk", flat=True)
-    )
-    shown = ranked[(page - 1) * per_page : page * per_page]
-    rows = []
-    if shown:
-        by_id = (
-            Article.objects.select_related("section")
-            .only(
-                "headline",
-                "slug",
-                "dek",
-                "body",
-                "published_at",
-                "hero_renditions",
-                "hero_image",
-                "hero_width",
-                "hero_height",
-                "section__name",
-                "section__slug",
-            )
-            .in_bulk(shown)
-        )
-        rows = [by_id[pk] for pk in shown if pk in by_id]
+    first = (page - 1) * per_page
+    ranked, rows = db.ranked_stories(newest, terms, first=first, last=first + per_page)
     for story in rows:
         story.headline_html = highlight(story.headline, terms.marked)
         story.snippet_html = highlight(story_snippet(story, terms), terms.marked)
@@ -956,7 +992,8 @@ def run_search(
 ) -> SearchResults:
     """Every group for a query; ``stories`` is already narrowed by the filters.
 
-    At most six queries whatever the data: ranked story ids, that page's stories,
+    At most six queries whatever the data (five on PostgreSQL, which ranks the
+    stories and reads that page's rows in one): ranked story ids, that page's stories,
     story facets, artists, releases, tracks.
     With ``kind`` set, that group is paginated and the others only counted (and
     previewed, which costs nothing extra).
