@@ -66,9 +66,17 @@ GROUP_PER_PAGE = 20  # ... and per page when one type is chosen
 SNIPPET_CHARS = 220
 CONFIG = "simple"
 
+# The name a release's first credit shows ("credited as", else the artist's name).
+_FIRST_CREDIT_SQL = """(SELECT COALESCE(NULLIF(rc.credited_as, ''), a.name)
+          FROM discography_releasecredit rc
+          JOIN artists_artist a ON a.id = rc.artist_id
+         WHERE rc.release_id = r.id
+         ORDER BY rc.position, rc.id
+         LIMIT 1)"""
+
 # Releases titled with the words, and every release of an artist named exactly (any
 # name or alias, as Artist.objects.matching_name): title matches first, newest first.
-_RELEASE_SQL = """
+_RELEASE_SQL = f"""
 WITH named(id) AS (
     SELECT id FROM artists_artist WHERE name_key = %(key)s
     UNION SELECT id FROM artists_artist WHERE native_name_key = %(key)s
@@ -85,12 +93,7 @@ SELECT r.id, r.title, r.slug, r.kind, r.released_on, r.cover, r.cover_alt,
        CASE WHEN r.search_vector
                  @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)
             THEN 1 ELSE 0 END AS score,
-       (SELECT COALESCE(NULLIF(rc.credited_as, ''), a.name)
-          FROM discography_releasecredit rc
-          JOIN artists_artist a ON a.id = rc.artist_id
-         WHERE rc.release_id = r.id
-         ORDER BY rc.position, rc.id
-         LIMIT 1) AS artist_name,
+       {_FIRST_CREDIT_SQL} AS artist_name,
        COUNT(*) OVER () AS total
   FROM candidates c
   JOIN discography_release r ON r.id = c.id
@@ -127,16 +130,11 @@ SELECT o.id, o.position, a.headline, a.slug, a.dek, a.body, a.published_at,
 """
 
 # Tracks titled with the words, newest release first, with the release's first credit.
-_TRACK_SQL = """
+_TRACK_SQL = f"""
 SELECT t.id, t.title, t.disc, t.position, t.duration, t.release_id,
        r.id AS release__id, r.title AS release__title, r.slug AS release__slug,
        r.released_on AS release__released_on,
-       (SELECT COALESCE(NULLIF(rc.credited_as, ''), a.name)
-          FROM discography_releasecredit rc
-          JOIN artists_artist a ON a.id = rc.artist_id
-         WHERE rc.release_id = r.id
-         ORDER BY rc.position, rc.id
-         LIMIT 1) AS artist_name,
+       {_FIRST_CREDIT_SQL} AS artist_name,
        COUNT(*) OVER () AS total
   FROM discography_track t
   JOIN discography_release r ON r.id = t.release_id
