@@ -313,7 +313,10 @@ class AnonymousPageCacheMiddleware:
         generation = generation if generation is not None else current_generation()
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
-            self._store(key, generation, response)
+            try:
+                self._store(key, generation, response)
+            except Exception:  # storing is an optimisation: the reader gets the page
+                logger.warning("could not store a page in the cache", exc_info=True)
         return response
 
     def _store(self, key: str, generation: int, response: HttpResponse) -> None:

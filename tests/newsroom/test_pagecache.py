@@ -466,3 +466,14 @@ def test_the_per_process_copy_is_bounded_in_bytes(settings):
     assert pages.get("page-2") is not None and pages.get("page-11") is not None
     pages.put("huge", (1, 200, [], b"x" * 900, later))  # over an eighth: not kept
     assert pages.get("huge") is None
+
+
+def test_a_page_that_cannot_be_stored_is_still_served(client, monkeypatch):
+    make_story()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down while storing")
+
+    monkeypatch.setattr(pagecache._cache(), "set", broken)
+    response = client.get("/news/a-story/")
+    assert response.status_code == 200 and b"A story" in response.content
