@@ -36,6 +36,21 @@ class FanReactionQuerySet(models.QuerySet):
         """Featured first, then newest: the order under a story (index-backed)."""
         return self.approved().order_by("-is_featured", "-created_at", "-pk")
 
+    def page_for_story(self, article_id: int, *, limit: int, offset: int) -> list:
+        """One page of ``for_story_page()`` for a story, each row with ``total_count``
+        (every approved reaction of the story): one statement, the same text for every
+        story and page, so PostgreSQL plans it once per connection. Written out because
+        the ORM took longer to compile it than the database took to answer."""
+        table = FanReaction._meta.db_table
+        sql = (
+            "SELECT id, article_id, display_name, message, emoji, status, is_featured,"
+            f" created_at, COUNT(*) OVER () AS total_count FROM {table}"
+            " WHERE article_id = %s AND status = %s"
+            " ORDER BY is_featured DESC, created_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        params = [article_id, FanReaction.Status.APPROVED.value, limit, offset]
+        return list(self.model.objects.db_manager(self.db).raw(sql, params))
+
 
 class FanReaction(models.Model):
     """A reader's short message under a story; shown only once a moderator approves."""

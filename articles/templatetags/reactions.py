@@ -8,12 +8,12 @@ from types import SimpleNamespace
 from django import template
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import FanReaction
 from articles.moderation import pending_counts
 from articles.reaction_forms import ReactionForm
 
@@ -30,9 +30,7 @@ def reactions_block(context: template.Context, article) -> dict:
     request = context.get("request")
     per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
     page_number = request.GET.get(PAGE_PARAMETER) if request else None
-    page_obj = reactions_page(
-        article.fan_reactions.for_story_page(), per_page, page_number
-    )
+    page_obj = reactions_page(article, per_page, page_number)
     return {
         "article": article,
         "page_obj": page_obj,
@@ -70,15 +68,15 @@ def _action_url(slug: str) -> str:
     return reverse("articles:submit_reaction", kwargs={"slug": slug})
 
 
-def reactions_page(reactions, per_page: int, page_number) -> Page:
+def reactions_page(article, per_page: int, page_number) -> Page:
     """One page and the total in a single query (COUNT(*) OVER ()), as get_page would."""
     try:
         number = max(1, int(page_number or 1))
     except (TypeError, ValueError):
         number = 1
-    start = (number - 1) * per_page
-    rows = list(
-        reactions.annotate(total_count=Window(Count("pk")))[start : start + per_page]
+    reactions = FanReaction.objects.filter(article=article).for_story_page()
+    rows = FanReaction.objects.page_for_story(
+        article.pk, limit=per_page, offset=(number - 1) * per_page
     )
     if not rows and number > 1:
         # Past the last page: fall back to the paginator's own answer (the last page).

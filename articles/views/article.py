@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -40,9 +43,16 @@ def _render_story(
     return response
 
 
+@functools.cache
+def _story_page_rows() -> QuerySet:
+    """The story page's query with its JSON lists resolved, built once per process
+    (never evaluated itself; each request narrows a clone)."""
+    return Article.objects.all().for_detail()
+
+
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    article = _story_page_rows().published().filter(slug=slug).first()
     if article is None:
         old = ArticleSlugHistory.objects.filter(slug=slug).select_related("article")
         moved = old.first()

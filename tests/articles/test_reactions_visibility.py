@@ -156,3 +156,26 @@ def test_reaction_text_never_lets_markup_through(text):
     )
     assert "<" not in without_ours and ">" not in without_ours
     assert '"' not in without_ours
+
+
+def test_one_page_statement_matches_the_querysets_order_and_total(story):
+    other = StoryFactory(slug="another-story")
+    start = timezone.now()
+    for n in range(7):
+        FanReactionFactory(
+            article=story,
+            approved=n != 3,
+            is_featured=n in (2, 5),
+            created_at=start - datetime.timedelta(minutes=n % 4),
+        )
+    FanReactionFactory(article=other, approved=True)
+    expected = list(
+        FanReaction.objects.filter(article=story)
+        .for_story_page()
+        .values_list("pk", flat=True)
+    )
+    for offset in (0, 3):
+        rows = FanReaction.objects.page_for_story(story.pk, limit=3, offset=offset)
+        assert [r.pk for r in rows] == expected[offset : offset + 3]
+        assert {r.total_count for r in rows} == {6}
+    assert FanReaction.objects.page_for_story(story.pk, limit=3, offset=6) == []
