@@ -525,10 +525,7 @@ class _PostgresBackend(_Backend):
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _RANKED_STORIES_SQL.format(newest=newest_sql)
         params = (*newest_params, CONFIG, terms.text, first + 1, last)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            columns = [column.name for column in cursor.description]
-            found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        found = _fetch_dicts(sql, params)
         ranked = [row["id"] for row in found]
         page = [
             {
@@ -566,10 +563,7 @@ class _PostgresBackend(_Backend):
             "limit": limit,
             "offset": offset,
         }
-        with connection.cursor() as cursor:
-            cursor.execute(_TRACK_SQL, params)
-            columns = [column.name for column in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = _fetch_dicts(_TRACK_SQL, params)
         # Tracks with their release attached (release__* columns), as select_related
         # would; every other field is deferred.
         tracks = instances_from_rows(Track, rows, using=connection.alias)
@@ -683,6 +677,14 @@ class _SqliteBackend(_Backend):
         return Q(title_lower=" ".join(words).lower())
 
 
+def _fetch_dicts(sql: str, params) -> list[dict[str, Any]]:
+    """Rows of a hand-written statement as dicts keyed by column name."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def backend() -> _Backend:
     """PostgreSQL's full-text search where available, else the LIKE fallback."""
     if connection.vendor == "postgresql":
@@ -768,12 +770,19 @@ def _name_level(terms: SearchTerms, *fields: str) -> tuple[Case, Q]:
     return level, reduce(or_, (condition for condition, _ in conditions))
 
 
+def _marked_group(
+    kind: str, label: str, rows: list, field: str, terms: SearchTerms
+) -> Group:
+    """A group whose rows carry ``<field>_html``: the field with the words marked."""
+    for row in rows:
+        setattr(row, f"{field}_html", highlight(getattr(row, field), terms.marked))
+    return Group(kind, label, rows, _total(rows))
+
+
 def _artists(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
     """Artists by any name, alias, misspelling, or a song the reader remembers."""
     rows = db.artist_rows(terms, limit=limit, offset=offset)
-    for artist in rows:
-        artist.name_html = highlight(artist.name, terms.marked)
-    return Group("artist", "Artists", rows, _total(rows))
+    return _marked_group("artist", "Artists", rows, "name", terms)
 
 
 def _orm_artist_rows(
@@ -840,9 +849,7 @@ def _releases(
 ) -> Group:
     """Releases by title, and the releases of an artist named exactly."""
     rows = db.release_rows(terms, limit=limit, offset=offset)
-    for release in rows:
-        release.title_html = highlight(release.title, terms.marked)
-    return Group("release", "Releases", rows, _total(rows))
+    return _marked_group("release", "Releases", rows, "title", terms)
 
 
 def _orm_release_rows(
@@ -873,9 +880,7 @@ def _orm_release_rows(
 def _tracks(db: _Backend, terms: SearchTerms, *, limit: int, offset: int = 0) -> Group:
     """Songs by title, with their release and its first credited artist."""
     rows = db.track_rows(terms, limit=limit, offset=offset)
-    for track in rows:
-        track.title_html = highlight(track.title, terms.marked)
-    return Group("track", "Tracks", rows, _total(rows))
+    return _marked_group("track", "Tracks", rows, "title", terms)
 
 
 def _orm_track_rows(
