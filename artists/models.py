@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
@@ -26,6 +25,7 @@ from newsroom.images import (
     validate_image,
 )
 from newsroom.sanitize import clean_html
+from newsroom.urlcache import cached_reverse
 
 __all__ = ["Agency", "Artist", "ArtistAlias", "ArtistLink", "Membership"]
 
@@ -220,7 +220,7 @@ class Artist(models.Model):
             schedule_renditions(self, "photo")
 
     def get_absolute_url(self) -> str:
-        return reverse("artists:detail", kwargs={"slug": self.slug})
+        return cached_reverse("artists:detail", slug=self.slug)
 
     def clean(self) -> None:
         if self.photo and not self.photo_alt.strip():

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from artists.models import Agency, Artist, http_url
@@ -30,6 +29,7 @@ from newsroom.images import (
     validate_image,
 )
 from newsroom.sanitize import clean_html
+from newsroom.urlcache import cached_reverse
 
 __all__ = [
     "MusicVideo",
@@ -252,7 +252,7 @@ class Release(models.Model):
             schedule_renditions(self, "cover")
 
     def get_absolute_url(self) -> str:
-        return reverse("discography:release", kwargs={"slug": self.slug})
+        return cached_reverse("discography:release", slug=self.slug)
 
     def clean(self) -> None:
         if self.cover and not self.cover_alt.strip():

@@ -120,7 +120,23 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# Reader pages use Jinja2 (jinja2/; see newsroom/jinja.py for why); the admin, form
+# widgets and third-party apps keep Django's template language (templates/).
 TEMPLATES = [
+    {
+        "NAME": "jinja2",
+        "BACKEND": "newsroom.jinja.ReaderJinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "newsroom.context_processors.site",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -134,7 +150,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
         },
-    }
+    },
 ]
 
 # Database: SQLite under var/ by default (WAL, so readers don't block the writer);

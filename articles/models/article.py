@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models.query import ModelIterable
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -30,6 +29,7 @@ from newsroom.images import (
     validate_hero_image,
 )
 from newsroom.sanitize import clean_html
+from newsroom.urlcache import cached_reverse
 
 __all__ = ["Article", "ArticleQuerySet", *_editorial_all]
 
@@ -415,7 +415,7 @@ class Article(models.Model):
             schedule_renditions(self, "hero_image")
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:detail", slug=self.slug)
 
     def _before_update(self) -> None:
         """Count the save and keep a published story's old slug as a redirect."""

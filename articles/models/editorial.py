@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
+
+from newsroom.urlcache import cached_reverse
 
 __all__ = [
     "ArticleSlugHistory",
@@ -34,7 +35,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -71,7 +72,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author", slug=self.slug)
 
     @property
     def is_guest(self) -> bool:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django import template
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -24,10 +25,9 @@ _URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}’”\"'"
 
 
-@register.inclusion_tag("articles/_reactions.html", takes_context=True)
-def reactions_block(context: template.Context, article) -> dict:
-    """Approved reactions and the form; identical for every reader, so it caches."""
-    request = context.get("request")
+def reactions_block(request: HttpRequest | None, article) -> dict:
+    """Approved reactions and the form under a story (rendered by the Jinja2 helper
+    of the same name); identical for every reader, so the page caches."""
     per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
     page_number = request.GET.get(PAGE_PARAMETER) if request else None
     page_obj = reactions_page(article, per_page, page_number)
@@ -74,14 +74,15 @@ def reactions_page(article, per_page: int, page_number) -> Page:
         number = max(1, int(page_number or 1))
     except (TypeError, ValueError):
         number = 1
-    reactions = FanReaction.objects.filter(article=article).for_story_page()
     rows = FanReaction.objects.page_for_story(
         article.pk, limit=per_page, offset=(number - 1) * per_page
     )
     if not rows and number > 1:
         # Past the last page: fall back to the paginator's own answer (the last page).
+        reactions = FanReaction.objects.filter(article=article).for_story_page()
         return Paginator(reactions, per_page).get_page(page_number)
-    paginator = Paginator(reactions, per_page)
+    # The page's rows and the total are known: the paginator only does arithmetic.
+    paginator = Paginator((), per_page)
     paginator.count = rows[0].total_count if rows else 0  # cached_property, preset
     return Page(rows, number, paginator)
 

@@ -1,4 +1,7 @@
-"""Template helpers for music: running times, and an artist's discography block.
+"""Template helpers for music: running times, and the data of an artist's discography.
+
+The discography block is rendered by the reader pages' Jinja2 helper
+``artist_discography`` (newsroom/jinja_helpers.py); the filters serve both engines.
 
 The discography block lives here, not in the artists app, so that ``artists`` never
 imports ``discography`` (dependencies point one way).
@@ -49,7 +52,6 @@ def iso_duration(value: datetime.timedelta | None) -> str:
     return "PT" + (f"{hours}H" if hours else "") + f"{minutes}M{seconds}S"
 
 
-@register.inclusion_tag("discography/_artist_discography.html")
 def artist_discography(artist: Artist) -> dict[str, Any]:
     """The profile's discography (grouped by kind, newest first) and music videos.
 

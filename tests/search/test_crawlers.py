@@ -186,7 +186,7 @@ def test_story_has_canonical_description_opengraph_and_twitter_card(client, stor
     )
     assert '<meta property="og:type" content="article">' in html
     assert f'<meta property="og:url" content="{url}">' in html
-    assert '<meta property="og:title" content="IU on &quot;Love wins all&quot;' in html
+    assert '<meta property="og:title" content="IU on &#34;Love wins all&#34;' in html
     image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
     assert image.startswith("http://testserver/") and image.endswith(".jpg")
     assert '<meta name="twitter:card" content="summary_large_image">' in html

@@ -486,7 +486,7 @@ def test_shared_preview_link_shows_the_draft_without_login(client, things):
     )
     assert response.status_code == 200
     assert (
-        "Bo&#x27;s draft" in response.content.decode()
+        "Bo&#39;s draft" in response.content.decode()
         or "Bo's draft" in response.content.decode()
     )
     assert response["X-Robots-Tag"] == "noindex, nofollow"
