@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 import re
@@ -61,10 +62,12 @@ def sanitize_body(html: str | None) -> str:
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> Self:
-        """What anonymous readers may see; drafts, scheduled and archived stories 404."""
+    def published(self, *, at: datetime.datetime | None = None) -> Self:
+        """What anonymous readers may see (now, or ``at``); drafts, scheduled and
+        archived stories 404."""
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now() if at is None else at,
         )
 
     def scheduled(self) -> Self:
