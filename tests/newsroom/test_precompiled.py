@@ -80,7 +80,9 @@ def test_the_moment_is_bound_on_every_call():
     assert live_story(story.slug).pk == story.pk
 
 
-def test_each_call_is_one_query_and_no_compiling(django_assert_num_queries, monkeypatch):
+def test_each_call_is_one_query_and_no_compiling(
+    django_assert_num_queries, monkeypatch
+):
     story = ArticleFactory(published=True, tags=["a", "b"], authors=1)
     live_story(story.slug)  # compiled here (once per process and database)
     compiled = []
@@ -104,8 +106,8 @@ def test_a_placeholder_must_reach_the_parameters_exactly_once():
     with pytest.raises(ImproperlyConfigured, match="appears 0 times"):
         query.first(using="default", slug="a")
     twice = PrecompiledQuery(
-        lambda slug: Article.objects.filter(slug=slug) | Article.objects.filter(
-            slug=slug
+        lambda slug: (
+            Article.objects.filter(slug=slug) | Article.objects.filter(slug=slug)
         ),
         slug=Placeholder(slug_field, "twice"),
     )
