@@ -121,15 +121,39 @@ class ArticleQuerySet(models.QuerySet):
             parts.append(("0", "artists", artist_ids))
         if tag_ids:
             parts.append(("0", "tags", tag_ids))
-        sql, params = [], []
         alias = self.db
-        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        connection = connections[alias]
+        as_array = connection.vendor == "postgresql"
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        sql, params = [], []
         for flag, kind, ids in parts:
-            sql.append(_related_sql(kind, len(ids)).replace("%(flag)s", flag))
-            params += [Article.Status.PUBLISHED, now, article.pk, *ids, limit]
-        found = list(
-            Article.objects.db_manager(alias).raw(" UNION ALL ".join(sql), params)
+            # On PostgreSQL the ids travel as one array: one statement text whatever
+            # their number, so it is prepared once and planned no more.
+            sql.append(
+                _related_sql(kind, 0 if as_array else len(ids)).replace(
+                    "%(flag)s", flag
+                )
+            )
+            ids_params = [ids] if as_array else ids
+            params += [Article.Status.PUBLISHED, now, article.pk, *ids_params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql), params)
+            rows = cursor.fetchall()
+        published_at = Article._meta.get_field("published_at").get_col(
+            Article._meta.db_table
         )
+        converters = connection.ops.get_db_converters(
+            published_at
+        ) + published_at.get_db_converters(connection)
+        found = []
+        for pk, headline, slug, moment, is_picked in rows:
+            for convert in converters:  # SQLite gives text; PostgreSQL a datetime
+                moment = convert(moment, published_at, connection)
+            story = Article.from_db(
+                alias, _RELATED_FIELDS, (pk, headline, slug, moment)
+            )
+            story.is_picked = bool(is_picked)
+            found.append(story)
         if any(story.is_picked for story in found):
             found = [story for story in found if story.is_picked]
         found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
@@ -143,21 +167,20 @@ def _related_sql(kind: str, count: int) -> str:
     from taggit.models import TaggedItem
 
     table = Article._meta.db_table
-    marks = ", ".join(["%s"] * count)
+    # ``count`` placeholders, or (count 0, PostgreSQL) one array of any length.
+    where = f"IN ({', '.join(['%s'] * count)})" if count else "= ANY(%s)"
     if kind == "picked":
         through = Article.related_articles.through._meta.db_table
-        inner = (
-            f"SELECT to_article_id FROM {through} WHERE from_article_id IN ({marks})"
-        )
+        inner = f"SELECT to_article_id FROM {through} WHERE from_article_id {where}"
     elif kind == "artists":
         through = Article.artists.through._meta.db_table
-        inner = f"SELECT article_id FROM {through} WHERE artist_id IN ({marks})"
+        inner = f"SELECT article_id FROM {through} WHERE artist_id {where}"
     else:
         inner = (
             f"SELECT object_id FROM {TaggedItem._meta.db_table} WHERE content_type_id = "
             "(SELECT id FROM django_content_type "
             "WHERE app_label = 'articles' AND model = 'article') "
-            f"AND tag_id IN ({marks})"
+            f"AND tag_id {where}"
         )
     return (
         "SELECT a.id, a.headline, a.slug, a.published_at, %(flag)s AS is_picked "
@@ -167,6 +190,8 @@ def _related_sql(kind: str, count: int) -> str:
     )
 
 
+# The columns each arm selects before its flag (what a related-story link shows).
+_RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
