@@ -11,7 +11,8 @@ The rows are turned back into ordinary model instances and stored exactly where
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -209,8 +210,65 @@ def attach_lists(instance: models.Model, lists: Sequence[RelatedList]) -> None:
         if related.back_reference:
             for obj in objects:  # sets the key and the cache, as a prefetch would
                 setattr(obj, related.back_reference, instance)
-        manager = getattr(instance, related.name)
-        queryset = manager.get_queryset()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        cache[related.name] = queryset
+        cache[related.name] = FetchedRows.holding(
+            related.model,
+            objects,
+            relation=functools.partial(_relation_queryset, instance, related.name),
+            using=using,
+        )
+
+
+def _relation_queryset(instance: models.Model, name: str) -> models.QuerySet:
+    # The manager would hand back the cached rows themselves: step the cache aside.
+    cache = instance._prefetched_objects_cache
+    held = cache.pop(name, None)
+    try:
+        return getattr(instance, name).get_queryset()
+    finally:
+        if held is not None:
+            cache[name] = held
+
+
+class FetchedRows(models.QuerySet):
+    """A relation's rows, already fetched, as the prefetch cache holds them.
+
+    ``story.tags.all()`` returns it and iterating it costs nothing. The relation's
+    own queryset (``manager.get_queryset()``: for taggit a filtered, ordered query
+    built on each call) is only built if someone goes on from it (``.filter()``,
+    ``.order_by()``…), so those still ask the database about this story's rows.
+    Building it for every list of every story cost more than reading the rows.
+    """
+
+    _relation = None
+
+    @classmethod
+    def holding(
+        cls,
+        model: type[models.Model],
+        rows: list,
+        *,
+        relation: Callable[[], models.QuerySet],
+        using: str,
+    ) -> FetchedRows:
+        fetched = cls(model=model, using=using)
+        fetched._result_cache = rows
+        fetched._prefetch_done = True
+        fetched._relation = relation
+        return fetched
+
+    @property
+    def query(self):
+        relation = self.__dict__.pop("_relation", None)
+        if relation is not None:
+            real = relation()
+            self._query, self._hints = real.query, real._hints
+            self._db = real._db or self._db
+        return models.QuerySet.query.fget(self)
+
+    @query.setter
+    def query(self, value) -> None:
+        models.QuerySet.query.fset(self, value)
+
+    def __getstate__(self):
+        self.query  # noqa: B018 - a pickled copy carries the real query, not a callable
+        return super().__getstate__()

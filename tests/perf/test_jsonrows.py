@@ -77,3 +77,29 @@ def test_listings_still_count_and_distinct():
     assert stories.count() == 3
     assert stories.filter(tags__name__in=["pop", "ballad"]).distinct().count() == 3
     assert len(list(stories.filter(tags__name__in=["pop", "ballad"]).distinct())) == 3
+
+
+def test_going_on_from_a_carried_list_asks_about_this_story_only(
+    django_assert_num_queries,
+):
+    story = ArticleFactory(published=True, tags=["IU", "ballad", "live"], authors=1)
+    ArticleFactory(published=True, tags=["IU", "other"], authors=2)
+    (loaded,) = Article.objects.for_detail().filter(pk=story.pk)
+    with django_assert_num_queries(0):
+        assert sorted(t.name for t in loaded.tags.all()) == ["IU", "ballad", "live"]
+        assert loaded.tags.all().count() == 3
+    with django_assert_num_queries(1):
+        narrowed = loaded.tags.all().filter(name__in=["IU", "other"])
+        assert [t.name for t in narrowed] == ["IU"]
+    with django_assert_num_queries(1):
+        assert loaded.bylines.all().filter(position__gte=0).count() == 1
+
+
+def test_a_story_with_carried_lists_can_be_pickled():
+    import pickle
+
+    story = ArticleFactory(published=True, tags=["IU"], authors=1)
+    (loaded,) = Article.objects.for_detail().filter(pk=story.pk)
+    copy = pickle.loads(pickle.dumps(loaded))
+    assert [t.name for t in copy.tags.all()] == ["IU"]
+    assert copy.tags.all().filter(name="IU").count() == 1
