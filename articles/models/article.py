@@ -30,6 +30,7 @@ from newsroom.images import (
     validate_hero_image,
 )
 from newsroom.sanitize import clean_html
+from newsroom.sqlrows import fetch_instances
 from newsroom.urlcache import cached_reverse
 
 __all__ = ["Article", "ArticleQuerySet", *_editorial_all]
@@ -136,24 +137,14 @@ class ArticleQuerySet(models.QuerySet):
             )
             ids_params = [ids] if as_array else ids
             params += [Article.Status.PUBLISHED, now, article.pk, *ids_params, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(sql), params)
-            rows = cursor.fetchall()
-        published_at = Article._meta.get_field("published_at").get_col(
-            Article._meta.db_table
+        found = fetch_instances(
+            Article,
+            " UNION ALL ".join(sql),
+            params,
+            using=alias,
+            fields=_RELATED_FIELDS,
+            extras=("is_picked",),
         )
-        converters = connection.ops.get_db_converters(
-            published_at
-        ) + published_at.get_db_converters(connection)
-        found = []
-        for pk, headline, slug, moment, is_picked in rows:
-            for convert in converters:  # SQLite gives text; PostgreSQL a datetime
-                moment = convert(moment, published_at, connection)
-            story = Article.from_db(
-                alias, _RELATED_FIELDS, (pk, headline, slug, moment)
-            )
-            story.is_picked = bool(is_picked)
-            found.append(story)
         if any(story.is_picked for story in found):
             found = [story for story in found if story.is_picked]
         found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)

@@ -11,6 +11,8 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.sqlrows import fetch_instances
+
 __all__ = [
     "BannedWord",
     "FanReaction",
@@ -43,13 +45,33 @@ class FanReactionQuerySet(models.QuerySet):
         the ORM took longer to compile it than the database took to answer."""
         table = FanReaction._meta.db_table
         sql = (
-            "SELECT id, article_id, display_name, message, emoji, status, is_featured,"
-            f" created_at, COUNT(*) OVER () AS total_count FROM {table}"
+            f"SELECT {', '.join(_PAGE_FIELDS)}, COUNT(*) OVER () AS total_count"
+            f" FROM {table}"
             " WHERE article_id = %s AND status = %s"
             " ORDER BY is_featured DESC, created_at DESC, id DESC LIMIT %s OFFSET %s"
         )
         params = [article_id, FanReaction.Status.APPROVED.value, limit, offset]
-        return list(self.model.objects.db_manager(self.db).raw(sql, params))
+        return fetch_instances(
+            self.model,
+            sql,
+            params,
+            using=self.db,
+            fields=_PAGE_FIELDS,
+            extras=("total_count",),
+        )
+
+
+# The columns a reaction shows under a story (the reactions page statement).
+_PAGE_FIELDS = (
+    "id",
+    "article_id",
+    "display_name",
+    "message",
+    "emoji",
+    "status",
+    "is_featured",
+    "created_at",
+)
 
 
 class FanReaction(models.Model):
