@@ -17,6 +17,7 @@ RUN pip install -c constraints.txt .
 
 COPY manage.py ./
 COPY templates ./templates
+COPY jinja2 ./jinja2
 COPY static ./static
 
 # Static files are hashed and compressed at build time (whitenoise serves them).

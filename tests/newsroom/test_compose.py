@@ -46,3 +46,20 @@ def test_dockerfile_serves_the_wsgi_app_with_gunicorn():
     assert "FROM python:3.11" in dockerfile
     assert "collectstatic" in dockerfile
     assert "newsroom.wsgi:application" in dockerfile
+
+
+def test_the_image_holds_every_template_folder_the_settings_name():
+    from django.conf import settings
+
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    folders = {
+        Path(folder).relative_to(ROOT).as_posix()
+        for engine in settings.TEMPLATES
+        for folder in engine["DIRS"]
+    }
+    assert folders == {"jinja2", "templates"}
+    assert folders <= copied
