@@ -19,6 +19,7 @@ Differences a template author should know (kept close to Django's behaviour here
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.template import defaultfilters
 from django.template.backends.jinja2 import Jinja2, Template
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 import jinja2
@@ -43,20 +44,36 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return cached_reverse(name, *args, **kwargs)
 
 
-def _local(value: Any) -> Any:
-    # Django templates show aware datetimes in the current time zone; so do we.
-    if isinstance(value, datetime.datetime):
-        return timezone.template_localtime(value)
-    return value
+@functools.lru_cache(maxsize=8192)
+def _formatted(value: Any, format_string: str | None, zone, language: str) -> str:
+    # Django templates show aware datetimes in the current time zone; so do we. The
+    # answer depends only on the arguments (the language names the months), and a
+    # page shows the same few dates on every request, so it is remembered.
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(zone)
+    if format_string == "iso":
+        return iso_datetime(value)
+    return defaultfilters.date(value, format_string)
+
+
+def _format(value: Any, format_string: str | None) -> str:
+    if value is None or value == "":
+        return ""
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    try:
+        return _formatted(value, format_string, zone, translation.get_language())
+    except TypeError:  # not hashable: not a date either
+        return defaultfilters.date(value, format_string)
 
 
 def date(value: Any, format_string: str | None = None) -> str:
     """``{{ story.published_at|date("j F Y, H:i T") }}`` in the site's time zone."""
-    return defaultfilters.date(_local(value), format_string)
+    return _format(value, format_string)
 
 
 def iso_datetime_local(value: Any) -> str:
-    return iso_datetime(_local(value))
+    """``<time datetime>``: whole seconds, in the site's time zone."""
+    return _format(value, "iso")
 
 
 def linebreaksbr(value: Any) -> SafeString:

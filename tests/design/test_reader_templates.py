@@ -96,3 +96,14 @@ def test_cached_reverse_forgets_when_the_urlconf_changes():
     with override_settings(ROOT_URLCONF="tests.design.urls_elsewhere"):
         assert cached_reverse("artists:index") == "/elsewhere/artists/"
     assert cached_reverse("artists:index") == before
+
+
+def test_remembered_dates_still_follow_the_active_time_zone():
+    from django.utils import timezone
+
+    moment = datetime.datetime(2024, 2, 26, 18, 30, tzinfo=ZoneInfo("UTC"))
+    source = "{{ m|date('H:i T') }} {{ m|iso_datetime }}"
+    assert render(source, m=moment) == "03:30 KST 2024-02-27T03:30:00+09:00"
+    with timezone.override(ZoneInfo("Europe/Paris")):
+        assert render(source, m=moment) == "19:30 CET 2024-02-26T19:30:00+01:00"
+    assert render(source, m=moment) == "03:30 KST 2024-02-27T03:30:00+09:00"
