@@ -22,6 +22,7 @@ from articles.jsonrows import OUTER_PK, RelatedList, attach_lists, concrete_attn
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
+from articles.models.topics import StoryTopic
 from newsroom.images import (
     CheckedImageField,
     Renditions,
@@ -110,33 +111,39 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article: Article, *, limit: int = 4) -> list[Article]:
         """Hand-picked related stories, else the newest sharing artists or tags.
 
-        One query: the newest few of each kind, glued with UNION ALL, so a tag shared
-        by thousands of stories costs an index scan of a few rows, not a sort of all.
-        Written as SQL once per process: composing the same union with the ORM cost
-        more time than PostgreSQL took to answer it.
+        One query, written as SQL once per process (composing it with the ORM cost
+        more time than the database took to answer). On PostgreSQL the newest few
+        stories of each artist and tag are short ranges of the story-topic index
+        (articles/models/topics.py); elsewhere each kind walks the newest stories
+        through the link tables, glued with UNION ALL.
         """
         artist_ids = [a.pk for a in article.artists.all()]
         tag_ids = [t.pk for t in article.tags.all()]
-        parts = [("1", "picked", [article.pk])]
-        if artist_ids:
-            parts.append(("0", "artists", artist_ids))
-        if tag_ids:
-            parts.append(("0", "tags", tag_ids))
         alias = self.db
         connection = connections[alias]
-        as_array = connection.vendor == "postgresql"
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        sql, params = [], []
-        for flag, kind, ids in parts:
-            # On PostgreSQL the ids travel as one array: one statement text whatever
-            # their number, so it is prepared once and planned no more.
-            sql.append(
-                _related_sql(kind, 0 if as_array else len(ids)).replace(
-                    "%(flag)s", flag
-                )
-            )
-            ids_params = [ids] if as_array else ids
-            params += [Article.Status.PUBLISHED, now, article.pk, *ids_params, limit]
+        published = Article.Status.PUBLISHED
+        if connection.vendor == "postgresql":
+            # Arrays: one statement text whatever the number of ids, so it is
+            # prepared once per connection and planned no more.
+            sql = [_related_sql("picked", 0).replace("%(flag)s", "1")]
+            params = [published, now, article.pk, [article.pk], limit]
+            if artist_ids or tag_ids:
+                kinds = [StoryTopic.Kind.ARTIST.value] * len(artist_ids)
+                kinds += [StoryTopic.Kind.TAG.value] * len(tag_ids)
+                sql.append(_RELATED_BY_TOPICS_SQL)
+                params += [published, now, kinds, artist_ids + tag_ids, now]
+                params += [article.pk, limit, limit]
+        else:
+            parts = [("1", "picked", [article.pk])]
+            if artist_ids:
+                parts.append(("0", "artists", artist_ids))
+            if tag_ids:
+                parts.append(("0", "tags", tag_ids))
+            sql, params = [], []
+            for flag, kind, ids in parts:
+                sql.append(_related_sql(kind, len(ids)).replace("%(flag)s", flag))
+                params += [published, now, article.pk, *ids, limit]
         found = fetch_instances(
             Article,
             " UNION ALL ".join(sql),
@@ -181,6 +188,21 @@ def _related_sql(kind: str, count: int) -> str:
     )
 
 
+# The newest few published stories of each (kind, topic) pair, merged: the newest
+# ``limit`` distinct ones (the outer filter re-checks that each is live).
+_RELATED_BY_TOPICS_SQL = (
+    "SELECT a.id, a.headline, a.slug, a.published_at, 0 AS is_picked"
+    " FROM articles_article a"
+    " WHERE a.status = %s AND a.published_at <= %s AND a.id IN ("
+    " SELECT n.article_id"
+    " FROM unnest(%s::varchar[], %s::bigint[]) AS t(kind, topic_id)"
+    " CROSS JOIN LATERAL (SELECT s.article_id, s.published_at"
+    " FROM articles_storytopic s WHERE s.kind = t.kind AND s.topic_id = t.topic_id"
+    " AND s.published_at <= %s AND s.article_id <> %s"
+    " ORDER BY s.published_at DESC, s.article_id DESC LIMIT %s) n"
+    " GROUP BY n.article_id, n.published_at"
+    " ORDER BY n.published_at DESC, n.article_id DESC LIMIT %s)"
+)
 # The columns each arm selects before its flag (what a related-story link shows).
 _RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
