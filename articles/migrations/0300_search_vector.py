@@ -9,6 +9,8 @@ PostgreSQL only: SQLite keeps the column empty and searches with LIKE instead.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
+from newsroom.migration_sql import postgresql_only
+
 FORWARDS = """
 CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
 BEGIN
@@ -46,16 +48,6 @@ DROP FUNCTION IF EXISTS articles_article_search_vector();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0202_merge_editorial_embeds_reactions"),
@@ -67,5 +59,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        postgresql_only(FORWARDS, BACKWARDS),
     ]

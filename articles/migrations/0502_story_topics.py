@@ -9,6 +9,8 @@ stories there walk the link tables, which is fine at SQLite's sizes).
 import django.db.models.deletion
 from django.db import migrations, models
 
+from newsroom.migration_sql import postgresql_only
+
 
 ARTICLE_TYPE = (
     "(SELECT id FROM django_content_type"
@@ -105,16 +107,6 @@ DROP FUNCTION IF EXISTS articles_storytopic_of_story();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0501_merge_0300_search_vector_0500_image_renditions"),
@@ -169,5 +161,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        postgresql_only(FORWARDS, BACKWARDS),
     ]

@@ -7,6 +7,8 @@ model's Meta), so SQLite, which has neither, migrates and rebuilds tables cleanl
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
+from newsroom.migration_sql import postgresql_only
+
 FORWARDS = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -67,16 +69,6 @@ DROP FUNCTION IF EXISTS artists_artist_search_vector();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("artists", "0002_artist_profile"),
@@ -88,5 +80,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        postgresql_only(FORWARDS, BACKWARDS),
     ]

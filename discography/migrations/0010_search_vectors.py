@@ -7,6 +7,8 @@ SQLite migrates and rebuilds tables cleanly without them.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
+from newsroom.migration_sql import postgresql_only
+
 FORWARDS = """
 CREATE OR REPLACE FUNCTION discography_release_search_vector() RETURNS trigger AS $$
 BEGIN
@@ -52,16 +54,6 @@ DROP FUNCTION IF EXISTS discography_release_search_vector();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("discography", "0002_credits_tracks_videos"),
@@ -78,5 +70,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        postgresql_only(FORWARDS, BACKWARDS),
     ]
