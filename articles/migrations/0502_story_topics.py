@@ -11,10 +11,52 @@ from django.db import migrations, models
 
 from newsroom.migration_sql import postgresql_only
 
-
 ARTICLE_TYPE = (
     "(SELECT id FROM django_content_type"
     " WHERE app_label = 'articles' AND model = 'article')"
+)
+
+
+def _link_trigger(
+    table: str, kind: str, story: str, topic: str, only_if: str = "TRUE"
+) -> str:
+    """A row trigger on a story-to-topic link table (``story`` and ``topic`` name its
+    columns; ``only_if`` filters rows, with ROW standing for OLD or NEW)."""
+    name = f"articles_storytopic_of_{table}"
+    old_only, new_only = only_if.replace("ROW", "OLD"), only_if.replace("ROW", "NEW")
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') AND {old_only} THEN
+    DELETE FROM articles_storytopic
+      WHERE kind = '{kind}' AND topic_id = OLD.{topic} AND article_id = OLD.{story};
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND {new_only} THEN
+    INSERT INTO articles_storytopic (article_id, kind, topic_id, published_at)
+      SELECT a.id, '{kind}', NEW.{topic}, a.published_at FROM articles_article a
+      WHERE a.id = NEW.{story} AND a.status = 'published'
+        AND a.published_at IS NOT NULL
+      ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER {name}
+  AFTER INSERT OR UPDATE OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
+
+
+ARTIST_LINK_TRIGGER = _link_trigger(
+    "articles_article_artists", "a", story="article_id", topic="artist_id"
+)
+TAG_LINK_TRIGGER = _link_trigger(
+    "taggit_taggeditem",
+    "t",
+    story="object_id",
+    topic="tag_id",
+    only_if=f"ROW.content_type_id = {ARTICLE_TYPE}",
 )
 
 FORWARDS = f"""
@@ -44,48 +86,8 @@ CREATE TRIGGER articles_storytopic_of_story
   AFTER INSERT OR UPDATE OF status, published_at ON articles_article
   FOR EACH ROW EXECUTE FUNCTION articles_storytopic_of_story();
 
-CREATE OR REPLACE FUNCTION articles_storytopic_of_artist_link() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    DELETE FROM articles_storytopic
-      WHERE kind = 'a' AND topic_id = OLD.artist_id AND article_id = OLD.article_id;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO articles_storytopic (article_id, kind, topic_id, published_at)
-      SELECT a.id, 'a', NEW.artist_id, a.published_at FROM articles_article a
-      WHERE a.id = NEW.article_id AND a.status = 'published'
-        AND a.published_at IS NOT NULL
-      ON CONFLICT DO NOTHING;
-  END IF;
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER articles_storytopic_of_artist_link
-  AFTER INSERT OR UPDATE OR DELETE ON articles_article_artists
-  FOR EACH ROW EXECUTE FUNCTION articles_storytopic_of_artist_link();
-
-CREATE OR REPLACE FUNCTION articles_storytopic_of_tag_link() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.content_type_id = {ARTICLE_TYPE} THEN
-    DELETE FROM articles_storytopic
-      WHERE kind = 't' AND topic_id = OLD.tag_id AND article_id = OLD.object_id;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.content_type_id = {ARTICLE_TYPE} THEN
-    INSERT INTO articles_storytopic (article_id, kind, topic_id, published_at)
-      SELECT a.id, 't', NEW.tag_id, a.published_at FROM articles_article a
-      WHERE a.id = NEW.object_id AND a.status = 'published'
-        AND a.published_at IS NOT NULL
-      ON CONFLICT DO NOTHING;
-  END IF;
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER articles_storytopic_of_tag_link
-  AFTER INSERT OR UPDATE OR DELETE ON taggit_taggeditem
-  FOR EACH ROW EXECUTE FUNCTION articles_storytopic_of_tag_link();
-
+{ARTIST_LINK_TRIGGER}
+{TAG_LINK_TRIGGER}
 INSERT INTO articles_storytopic (article_id, kind, topic_id, published_at)
   SELECT a.id, 'a', l.artist_id, a.published_at
     FROM articles_article_artists l JOIN articles_article a ON a.id = l.article_id
@@ -98,11 +100,12 @@ INSERT INTO articles_storytopic (article_id, kind, topic_id, published_at)
 """
 
 BACKWARDS = """
-DROP TRIGGER IF EXISTS articles_storytopic_of_tag_link ON taggit_taggeditem;
-DROP TRIGGER IF EXISTS articles_storytopic_of_artist_link ON articles_article_artists;
+DROP TRIGGER IF EXISTS articles_storytopic_of_taggit_taggeditem ON taggit_taggeditem;
+DROP TRIGGER IF EXISTS articles_storytopic_of_articles_article_artists
+  ON articles_article_artists;
 DROP TRIGGER IF EXISTS articles_storytopic_of_story ON articles_article;
-DROP FUNCTION IF EXISTS articles_storytopic_of_tag_link();
-DROP FUNCTION IF EXISTS articles_storytopic_of_artist_link();
+DROP FUNCTION IF EXISTS articles_storytopic_of_taggit_taggeditem();
+DROP FUNCTION IF EXISTS articles_storytopic_of_articles_article_artists();
 DROP FUNCTION IF EXISTS articles_storytopic_of_story();
 """
 
