@@ -136,7 +136,7 @@ def enqueue_on_commit(
 
     A worker is another connection: it must not hear of a row before the row is
     committed, and a rolled-back save must enqueue nothing. Run inline (development,
-    tests), local work (images, search vectors) runs at once on this connection,
+    tests), local work (image renditions) runs at once on this connection,
     which already sees the row, so a page read right after the save has its result,
     even inside a test's never-committed transaction. Network work
     (``inline_at_once=False``) always waits for the commit, so a slow remote host
@@ -227,49 +227,3 @@ def schedule_image_renditions(instance: Model, field: str) -> None:
         and result.return_value["source"] == getattr(instance, field).name
     ):
         setattr(instance, listed, result.return_value["renditions"])
-
-
-# --- search vectors --------------------------------------------------------------------
-
-SEARCH_VECTOR_HOOK = "search_vector_expression"
-
-
-@retrying_task(
-    max_attempts=4,
-    backoff=Backoff(base=1.0, factor=3.0, cap=120.0, jitter=0.1),
-    queue_name="default",
-)
-def refresh_search_vector(
-    app_label: str, model_name: str, pk: Any, field: str = "search_vector"
-) -> dict[str, Any]:
-    """Recompute one row's stored search vector from its current content.
-
-    The model says how: ``instance.search_vector_expression()`` returns the value or
-    database expression (e.g. a weighted ``SearchVector`` of ``Value``) written to
-    ``field`` with one UPDATE; None means "nothing to index here" (e.g. SQLite).
-    """
-    model = apps.get_model(app_label, model_name)
-    instance = model._default_manager.filter(pk=pk).first()
-    if instance is None:
-        return {"updated": 0}
-    expression = getattr(instance, SEARCH_VECTOR_HOOK)()
-    if expression is None:
-        return {"updated": 0}
-    updated = model._default_manager.filter(pk=pk).update(**{field: expression})
-    return {"updated": updated}
-
-
-def schedule_search_vector_refresh(
-    instance: Model, field: str = "search_vector"
-) -> None:
-    """Call from ``save()`` or a post_save receiver: the row's vector follows its text.
-
-    With a worker the refresh is enqueued after the commit; inline it runs at once.
-    """
-    if not callable(getattr(instance, SEARCH_VECTOR_HOOK, None)):
-        raise TypeError(
-            f"{type(instance).__name__} needs a {SEARCH_VECTOR_HOOK}() method"
-        )
-    enqueue_on_commit(
-        refresh_search_vector, *_model_label(instance), instance.pk, field
-    )

@@ -4,11 +4,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
@@ -295,105 +294,3 @@ def test_srcset_lists_the_renditions_a_source_gets():
     assert renditions.srcset(storage, "photos/iu.jpg", 200, "JPEG") == (
         "/media/renditions/photos/iu/w200.jpg 200w"
     )
-
-
-# --- search vectors: the generic "refresh this row's vector" helper -------------------
-
-
-def test_a_search_vector_refresh_writes_the_models_expression(photo_model, delays):
-    photo = photo_model.objects.create(caption="뉴진스 showcase")
-
-    result = tasks.refresh_search_vector.enqueue(
-        "scale_photos", "photo", photo.pk, "search_text"
-    )
-
-    assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
-    assert result.return_value == {"updated": 1}
-    photo.refresh_from_db()
-    assert photo.search_text == "뉴진스 SHOWCASE"
-
-
-def test_scheduling_a_search_refresh_runs_inline_at_once(photo_model, delays):
-    photo = photo_model.objects.create(caption="first")
-    photo.caption = "edited caption"
-    photo.save()
-    with transaction.atomic():
-        tasks.schedule_search_vector_refresh(photo, "search_text")
-        assert photo_model.objects.get().search_text == "EDITED CAPTION"
-
-
-def test_with_a_worker_the_search_refresh_waits_for_the_commit(photo_model, delays):
-    from django_tasks_db.models import DBTaskResult
-
-    photo = photo_model.objects.create(caption="queued")
-    with override_settings(TASKS=DATABASE_TASKS):
-        with transaction.atomic():
-            tasks.schedule_search_vector_refresh(photo, "search_text")
-            assert DBTaskResult.objects.count() == 0
-        assert DBTaskResult.objects.get().task_path == (
-            "newsroom.tasks.refresh_search_vector"
-        )
-        run_worker_batch()
-    assert photo_model.objects.get().search_text == "QUEUED"
-
-
-def test_a_search_refresh_retries_a_database_hiccup(photo_model, delays, monkeypatch):
-    photo = photo_model.objects.create(caption="flaky")
-    calls = []
-    real = photo_model.search_vector_expression
-
-    def flaky(self):
-        calls.append(self.pk)
-        if len(calls) == 1:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(self)
-
-    monkeypatch.setattr(photo_model, "search_vector_expression", flaky)
-    result = tasks.refresh_search_vector.enqueue(
-        "scale_photos", "photo", photo.pk, "search_text"
-    )
-    assert result.status == TaskResultStatus.SUCCESSFUL
-    assert len(calls) == 2 and len(delays) == 1 and 1.0 <= delays[0] <= 1.1
-    assert photo_model.objects.get().search_text == "FLAKY"
-
-
-def test_a_deleted_row_or_a_model_without_the_hook(photo_model, delays):
-    result = tasks.refresh_search_vector.enqueue("scale_photos", "photo", 999, "x")
-    assert result.return_value == {"updated": 0}
-    with pytest.raises(TypeError, match="search_vector_expression"):
-        tasks.schedule_search_vector_refresh(
-            get_user_model()(username="nobody"), "search_vector"
-        )
-
-
-@pytest.fixture
-def note_model(transactional_db, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("stored search vectors (tsvector) need PostgreSQL")
-    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, PHOTOS_APP]):
-        from tests.scale.photos.models import Note
-
-        with connection.schema_editor() as editor:
-            editor.create_model(Note)
-        try:
-            yield Note
-        finally:
-            with connection.schema_editor() as editor:
-                editor.delete_model(Note)
-
-
-def test_a_real_postgresql_search_vector_is_refreshed_and_searchable(note_model):
-    from django.contrib.postgres.search import SearchQuery
-
-    note = note_model.objects.create(title="Love wins all", body="IU and V")
-    tasks.schedule_search_vector_refresh(note)
-    query = SearchQuery("love", config="simple")
-    assert note_model.objects.filter(search_vector=query).get() == note
-
-    note.title = "Holssi"
-    note.save()
-    tasks.schedule_search_vector_refresh(note)
-    assert not note_model.objects.filter(search_vector=query).exists()
-    assert note_model.objects.filter(
-        search_vector=SearchQuery("holssi", config="simple")
-    ).exists()
