@@ -13,10 +13,13 @@ import reversion
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 from reversion.models import Version
+from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Transition
+from newsroom import pagecache
 
 User = AbstractBaseUser | AnonymousUser
 Status = Article.Status
@@ -227,3 +230,59 @@ def link_related(
     article.releases.add(*releases)
     article.tracks.add(*tracks)
     return article
+
+
+MERGE_TAG_PERMISSIONS = ("taggit.change_tag", "taggit.delete_tag")
+
+
+def can_merge_tags(*, user: User) -> bool:
+    """Merging retags stories and deletes tags, so it takes both rights on tags."""
+    return user.has_perms(MERGE_TAG_PERMISSIONS)
+
+
+@transaction.atomic
+def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
+    """Fold ``tags`` into the tag named ``into`` (an existing one or a new one).
+
+    Every story keeps exactly one link to the kept tag, however many of the merged
+    tags it had; the merged tags are then deleted, so autocomplete stops offering
+    them. The kept tag may itself be among ``tags`` and keeps all its links (taggit's
+    own merge view dropped them). Set-based, so a tag on thousands of stories costs
+    a handful of statements.
+    """
+    if not can_merge_tags(user=by):
+        raise PermissionDenied("You may not merge tags.")
+    name = " ".join(into.split())
+    if not name:
+        raise ValidationError("Give the merged tag a name.")
+    target = (
+        Tag.objects.filter(name=name).first()
+        or Tag.objects.filter(name__iexact=name).order_by("pk").first()
+        or Tag.objects.create(name=name)
+    )
+    sources = Tag.objects.filter(pk__in=[tag.pk for tag in tags]).exclude(pk=target.pk)
+    source_ids = list(sources.values_list("pk", flat=True))
+    links = TaggedItem.objects.filter(tag_id__in=source_ids)
+    # 1. A story that already has the kept tag only loses the merged ones.
+    links.filter(
+        Exists(
+            TaggedItem.objects.filter(
+                tag=target,
+                content_type_id=OuterRef("content_type_id"),
+                object_id=OuterRef("object_id"),
+            )
+        )
+    ).delete()
+    # 2. A story with several merged tags keeps one link (its oldest) to move.
+    oldest = (
+        links.values("content_type_id", "object_id")
+        .annotate(oldest=Min("pk"))
+        .values("oldest")
+    )
+    links.exclude(pk__in=Subquery(oldest)).delete()
+    # 3. The rest now point at the kept tag; the emptied tags go.
+    links.update(tag=target)
+    sources.delete()
+    # update() sends no signal: tell the page cache that tag pages and stories changed.
+    transaction.on_commit(pagecache.bump_generation, robust=True)
+    return target

@@ -592,7 +592,8 @@ def custom_admin_urls(things, people) -> dict[str, dict[str, int]]:
         # someone's two-factor secret: nobody but a superuser
         reverse("admin:otp_totp_totpdevice_config", args=[device.pk]): {"*": 403},
         reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]): {"*": 403},
-        reverse("admin:taggit_tag_merge_tags"): {
+        reverse("admin:taggit_tag_merge_tags")
+        + f"?ids={things['live'].tags.get().pk}": {
             WRITERS: 403,
             EDITORS: 200,
             MODERATORS: 403,
