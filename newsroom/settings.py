@@ -444,6 +444,11 @@ if AXES_IPWARE_PROXY_COUNT:
 # REQUIRE_2FA_FOR_EDITORS is on.
 REQUIRE_2FA_FOR_EDITORS = env_bool("REQUIRE_2FA_FOR_EDITORS", False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
+# A device's secret (its key, config page and QR code) is never shown in the admin,
+# not even to superusers: staff enrol their own phone on the two-factor page, and a
+# lost phone is handled by deleting the device. (django-otp's QR view also answered
+# a missing device with a server error.)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
