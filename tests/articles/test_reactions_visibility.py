@@ -179,3 +179,47 @@ def test_one_page_statement_matches_the_querysets_order_and_total(story):
         assert [r.pk for r in rows] == expected[offset : offset + 3]
         assert {r.total_count for r in rows} == {6}
     assert FanReaction.objects.page_for_story(story.pk, limit=3, offset=6) == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="reads PostgreSQL's plan: needs it"
+)
+def test_a_viral_storys_page_reads_one_page_of_rows_not_every_reaction(story):
+    """The total comes from the index alone; the page stops after ``limit`` rows."""
+    FanReaction.objects.bulk_create(
+        FanReaction(
+            article=story,
+            display_name=f"fan {n}",
+            message=f"reaction {n}",
+            status=FanReaction.Status.APPROVED,
+            fingerprint=f"{n:064x}",
+            message_digest=f"{n:064x}",
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_fanreaction")  # as autovacuum would
+    with CaptureQueriesContext(connection) as captured:
+        rows = FanReaction.objects.page_for_story(story.pk, limit=20, offset=0)
+    assert len(rows) == 20 and rows[0].total_count == 3000
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured[0]["sql"])
+        plan = cursor.fetchone()[0]
+    assert "WindowAgg" not in str(plan)
+
+    def nodes(node, *, in_count=False):
+        in_count = in_count or node.get("Parent Relationship") in (
+            "InitPlan",
+            "SubPlan",
+        )
+        yield node, in_count
+        for child in node.get("Plans", []):
+            yield from nodes(child, in_count=in_count)
+
+    reads = [
+        (node["Actual Rows"], in_count)
+        for node, in_count in nodes(plan[0]["Plan"])
+        if node.get("Relation Name") == "articles_fanreaction"
+    ]
+    assert any(in_count for _, in_count in reads)  # the total, counted on its own
+    assert all(rows <= 25 for rows, in_count in reads if not in_count)
