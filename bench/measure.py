@@ -120,8 +120,13 @@ def search_latency(*, rounds: int) -> dict:
 BIG_TABLE_ROWS = 5000
 
 
-def seq_scans(pages: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Sequential scans of big tables in each page's queries (EXPLAIN, not run)."""
+def seq_scans(pages: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
+    """Sequential scans of big tables in each page's queries (EXPLAIN, not run).
+
+    A scan under a ``Limit`` with no sort or aggregate between them stops after the
+    limit's rows (a capped count, say), so it is listed apart as ``bounded``; the rest
+    read the whole table and are listed as ``unbounded``.
+    """
     client = Client()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -129,12 +134,12 @@ def seq_scans(pages: dict[str, list[str]]) -> dict[str, list[str]]:
             [BIG_TABLE_ROWS],
         )
         big = {name for (name,) in cursor.fetchall()}
-    found: dict[str, list[str]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
     with override_settings(PAGE_CACHE_ENABLED=False):
         for kind, urls in pages.items():
             with CaptureQueriesContext(connection) as queries:
                 client.get(urls[0])
-            scans: list[str] = []
+            scans: dict[str, list[str]] = {"unbounded": [], "bounded": []}
             for query in queries.captured_queries:
                 sql = query["sql"]
                 if not sql.lstrip().upper().startswith("SELECT"):
@@ -144,17 +149,36 @@ def seq_scans(pages: dict[str, list[str]]) -> dict[str, list[str]]:
                     plan = cursor.fetchone()[0]
                 if isinstance(plan, str):
                     plan = json.loads(plan)
-                scans.extend(
-                    f"{node['Relation Name']} ({sql[:60]}…)"
-                    for node in _nodes(plan[0]["Plan"])
-                    if node.get("Node Type") == "Seq Scan"
-                    and node.get("Relation Name") in big
-                )
+                for node, bounded in _nodes(plan[0]["Plan"]):
+                    if (
+                        node.get("Node Type") == "Seq Scan"
+                        and node.get("Relation Name") in big
+                    ):
+                        scans["bounded" if bounded else "unbounded"].append(
+                            f"{node['Relation Name']} ({sql[:60]}…)"
+                        )
             found[kind] = scans
     return found
 
 
-def _nodes(node: dict):
-    yield node
+# Nodes that read all their input before giving the first row: below one of them a
+# Limit no longer stops the scan early.
+_BLOCKING = {
+    "Sort",
+    "Incremental Sort",
+    "Aggregate",
+    "Hash",
+    "WindowAgg",
+    "Materialize",
+}
+
+
+def _nodes(node: dict, bounded: bool = False):
+    """Each plan node, and whether a ``Limit`` above it stops it early."""
+    if node.get("Node Type") == "Limit":
+        bounded = True
+    elif node.get("Node Type") in _BLOCKING:
+        bounded = False
+    yield node, bounded
     for child in node.get("Plans", []):
-        yield from _nodes(child)
+        yield from _nodes(child, bounded)
