@@ -158,7 +158,7 @@ def main() -> int:
     log(f"in-process render times ({samples} requests per page type and state)")
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
-    report["search"] = measure.search_latency(rounds=max(5, samples // 20))
+    report["search"] = measure.search_latency(rounds=max(5, samples // 10))
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")
