@@ -96,6 +96,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             stories=story_filter.qs,
             kind=kind,
             page=_page_number(request.GET.get("page")),
+            chosen={name: request.GET.get(name, "") for name in FACET_LABELS},
         )
         page = results.groups[kind].page if kind else None
         if page is not None and page.number > page.paginator.num_pages:
@@ -139,7 +140,6 @@ def _active_filters(request, story_filter, results) -> list[dict[str, str]]:
 
 
 FACET_LABELS = {"section": "Section", "tag": "Tag", "artist": "Artist"}
-FACET_LIMIT = 8
 
 
 def _facet_links(request, facets) -> list[dict]:
@@ -147,8 +147,8 @@ def _facet_links(request, facets) -> list[dict]:
     out = []
     for name, rows in facets.items():
         current = request.GET.get(name, "")
-        shown = rows[:FACET_LIMIT] + [
-            r for r in rows[FACET_LIMIT:] if r["key"] == current
+        shown = rows[: search.FACETS_SHOWN] + [
+            r for r in rows[search.FACETS_SHOWN :] if r["key"] == current
         ]
         options = []
         for row in shown:

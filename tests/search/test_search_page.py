@@ -387,3 +387,36 @@ def test_story_hits_show_section_link_and_date_and_none_without_a_section(client
     assert f'<p class="kicker">{with_section.section.name}</p>' in html
     assert f'href="{with_section.get_absolute_url()}"' in html
     assert "<time datetime=" in html
+
+
+def test_facets_list_the_most_frequent_values_and_the_chosen_one(client, db):
+    from newsroom import search as search_module
+
+    stories = [
+        ArticleFactory(headline=f"Comeback {n}", published=True) for n in range(10)
+    ]
+    for n, story in enumerate(stories):
+        story.tags.add(*(f"Tag {t:02d}" for t in range(n + 1)))  # Tag k: 10 - k
+    ids = [story.pk for story in stories]
+    facets = search_module._facets(ids)
+    assert [row["label"] for row in facets["tag"]] == [
+        f"Tag {t:02d}" for t in range(search_module.FACETS_SHOWN)
+    ]
+    assert [row["count"] for row in facets["tag"]][:3] == [10, 9, 8]
+    kept = search_module._facets(ids, keep={"tag": "tag-09"})
+    assert kept["tag"][-1] == {"key": "tag-09", "label": "Tag 09", "count": 1}
+    html = search(client, "comeback", tag="tag-09")
+    assert "Tag 09" in html and "(remove filter)" in html
+
+
+def test_tied_facet_values_at_the_edge_are_ordered_by_name(client, db):
+    from newsroom import search as search_module
+
+    story = ArticleFactory(headline="Encore night", published=True)
+    names = [f"Encore {letter}" for letter in "KJIHGFEDCBA"]  # eleven, all tied
+    story.tags.add(*names)
+    facets = search_module._facets([story.pk])
+    assert [row["label"] for row in facets["tag"]] == sorted(names)
+    html = search(client, "encore")
+    shown = re.findall(r'tag=encore-\w">(Encore \w) <span', html)
+    assert shown == sorted(names)[: search_module.FACETS_SHOWN]
