@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -144,6 +145,13 @@ FACET_LABELS = {"section": "Section", "tag": "Tag", "artist": "Artist"}
 
 def _facet_links(request, facets) -> list[dict]:
     """Each facet's top values with counts and the address that applies (or clears) it."""
+    # The reader's query without its page and type (narrowing stories shows the
+    # stories), read once: a QueryDict copy per link deep-copied it 27 times a page.
+    pairs = [
+        (key, values)
+        for key, values in request.GET.lists()
+        if key not in ("page", "type")
+    ]
     out = []
     for name, rows in facets.items():
         current = request.GET.get(name, "")
@@ -152,17 +160,28 @@ def _facet_links(request, facets) -> list[dict]:
         ]
         options = []
         for row in shown:
-            query = request.GET.copy()
-            query.pop("page", None)
-            query.pop("type", None)  # narrowing stories shows the stories
             selected = row["key"] == current
-            if selected:
-                query.pop(name, None)
-            else:
-                query[name] = row["key"]
-            options.append(
-                {**row, "url": "?" + query.urlencode(), "is_selected": selected}
-            )
+            url = "?" + _query_with(pairs, name, None if selected else row["key"])
+            options.append({**row, "url": url, "is_selected": selected})
         if options:
             out.append({"name": name, "label": FACET_LABELS[name], "options": options})
     return out
+
+
+def _query_with(
+    pairs: list[tuple[str, list[str]]], name: str, value: str | None
+) -> str:
+    """``pairs`` (a query's lists, in order) with ``name`` set to ``value`` in its
+    place (or last), or left out when ``value`` is None; as QueryDict.urlencode."""
+    items: list[tuple[str, str]] = []
+    found = False
+    for key, values in pairs:
+        if key != name:
+            items.extend((key, v) for v in values)
+            continue
+        found = True
+        if value is not None:
+            items.append((key, value))
+    if not found and value is not None:
+        items.append((name, value))
+    return urlencode(items)
