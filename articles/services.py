@@ -240,6 +240,14 @@ def can_merge_tags(*, user: User) -> bool:
     return user.has_perms(MERGE_TAG_PERMISSIONS)
 
 
+def tag_name(text: str) -> str:
+    """A tag name as typed, with runs of spaces made one; an empty one is refused."""
+    name = " ".join(text.split())
+    if not name:
+        raise ValidationError("Give the merged tag a name.")
+    return name
+
+
 @transaction.atomic
 def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
     """Fold ``tags`` into the tag named ``into`` (an existing one or a new one).
@@ -252,9 +260,7 @@ def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
     """
     if not can_merge_tags(user=by):
         raise PermissionDenied("You may not merge tags.")
-    name = " ".join(into.split())
-    if not name:
-        raise ValidationError("Give the merged tag a name.")
+    name = tag_name(into)
     target = (
         Tag.objects.filter(name=name).first()
         or Tag.objects.filter(name__iexact=name).order_by("pk").first()

@@ -135,7 +135,7 @@ def main() -> int:
         )
         report["seed"] = {"reused": True}
         # The database holds what the last seeding made, whatever BENCH_STORIES says.
-        report["stories"] = stories = result.stories
+        report["stories"] = result.stories
     log("collectstatic")
     call_command("collectstatic", verbosity=0, interactive=False)
     pagecache.bump_generation()

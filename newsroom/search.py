@@ -1006,13 +1006,11 @@ def _facets(
                    rank() OVER (PARTITION BY facet ORDER BY stories DESC) AS place
               FROM counted
         ) ranked
-         WHERE place <= %s
-            OR (facet = 'section' AND key = %s)
-            OR (facet = 'tag' AND key = %s)
-            OR (facet = 'artist' AND key = %s)
+         WHERE place <= %s{" OR (facet = %s AND key = %s)" * len(facets)}
     """
     keep = keep or {}
-    params = (*params, FACETS_SHOWN, *(keep.get(name, "") for name in facets))
+    chosen = [value for name in facets for value in (name, keep.get(name, ""))]
+    params = (*params, FACETS_SHOWN, *chosen)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, key, label, count in cursor.fetchall():

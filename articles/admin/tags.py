@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -19,7 +19,7 @@ from django.urls import reverse
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from articles.services import can_merge_tags, merge_tags
+from articles.services import can_merge_tags, merge_tags, tag_name
 
 
 class MergeTagsForm(forms.Form):
@@ -33,10 +33,7 @@ class MergeTagsForm(forms.Form):
     )
 
     def clean_into(self) -> str:
-        name = " ".join(self.cleaned_data["into"].split())
-        if not name:
-            raise ValidationError("Give the merged tag a name.")
-        return name
+        return tag_name(self.cleaned_data["into"])
 
 
 def _selected_ids(raw: str) -> list[int]:
