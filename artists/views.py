@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from artists.filters import LETTERS, ArtistFilter
 from artists.jsonld import artist_jsonld
@@ -14,7 +14,7 @@ from artists.models import Artist, ArtistAlias, Membership
 ARTISTS_PER_PAGE = 48
 
 
-@require_GET
+@require_safe
 def artist_index(request: HttpRequest) -> HttpResponse:
     artist_filter = ArtistFilter(request.GET, queryset=Artist.objects.for_index())
     page = Paginator(artist_filter.qs, ARTISTS_PER_PAGE).get_page(
@@ -39,7 +39,7 @@ def artist_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_profile(), slug=slug)
     memberships = list(Membership.objects.involving(artist))

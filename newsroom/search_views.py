@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from newsroom import search
@@ -76,7 +76,7 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     terms = search.parse_query(request.GET.get("q"))
     story_filter = StorySearchFilter(request.GET, queryset=Article.objects.published())

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 
@@ -17,7 +17,7 @@ from articles.models import Article
 DISALLOWED = ["/admin/", "/drafts/", "/news/preview/", "/search/", "/reactions/"]
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Where crawlers may go, and where the sitemap is."""

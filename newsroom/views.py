@@ -4,7 +4,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
 from discography.models import Release
@@ -14,7 +14,7 @@ HOME_LATEST_COUNT = 12
 HOME_RELEASES_COUNT = 6
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Front page: the latest featured story on top, then the latest news, paginated."""
     published = Article.objects.published().for_listing()
@@ -37,14 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. Touches nothing else on purpose."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: the database answers a trivial query."""
     try:
