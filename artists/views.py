@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from artists.filters import LETTERS, ArtistFilter
 from artists.jsonld import artist_jsonld
 from artists.models import Artist, ArtistAlias, Membership
+from newsroom.querystring import page_number
 
 ARTISTS_PER_PAGE = 48
 
@@ -18,7 +19,7 @@ ARTISTS_PER_PAGE = 48
 def artist_index(request: HttpRequest) -> HttpResponse:
     artist_filter = ArtistFilter(request.GET, queryset=Artist.objects.for_index())
     page = Paginator(artist_filter.qs, ARTISTS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_number(request.GET.get("page"))
     )
     query = request.GET.copy()
     query.pop("page", None)

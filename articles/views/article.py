@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, ArticleSlugHistory, Author, Section
 from newsroom.pagination import CappedPaginator
 from newsroom.precompiled import Placeholder, PrecompiledQuery
+from newsroom.querystring import page_number
 
 LIST_PAGE_SIZE = 20
 PREVIEW_SALT = "articles.preview"
@@ -105,7 +106,8 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _story_list(request: HttpRequest, stories, context: dict) -> HttpResponse:
-    page = CappedPaginator(stories, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    page = CappedPaginator(stories, LIST_PAGE_SIZE).get_page(number)
     return render(request, "articles/article_list.html", {**context, "page_obj": page})
 
 
