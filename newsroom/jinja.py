@@ -28,6 +28,7 @@ from django.template.backends.jinja2 import Jinja2, Template
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 import jinja2
@@ -36,12 +37,31 @@ from articles.templatetags.reactions import reaction_text
 from artists.templatetags.artist_tags import jsonld
 from discography.templatetags.discography_tags import iso_duration, running_time
 from newsroom.templatetags.newsroom import iso_datetime, sanitize
-from newsroom.urlcache import cached_reverse
+from newsroom.urlcache import cached_reverse, reverse_or_none, url_of
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """``{{ url('articles:tag', tag.slug) }}``, Django's ``{% url %}`` (remembered)."""
     return cached_reverse(name, *args, **kwargs)
+
+
+def link(href: str | None, text: Any, **attributes: Any) -> SafeString:
+    """``{{ link(href(artist), artist.name, class_="chip") }}``: ``<a href>`` around
+    ``text``, or when a related row has no address (``href()`` and
+    ``url_or_none()`` give None for a bad slug) the text in a ``<span>`` with the
+    same class, so one bad row never takes a page down. ``class_`` is ``class``;
+    other underscores become hyphens (``aria_hidden``)."""
+    pairs = [
+        (name.rstrip("_").replace("_", "-"), value)
+        for name, value in attributes.items()
+        if value is not None
+    ]
+    if href is None:
+        pairs = [(name, value) for name, value in pairs if name == "class"]
+        attrs = format_html_join("", ' {}="{}"', pairs)
+        return format_html("<span{}>{}</span>", attrs, text)
+    attrs = format_html_join("", ' {}="{}"', pairs)
+    return format_html('<a href="{}"{}>{}</a>', href, attrs, text)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -119,6 +139,9 @@ def environment(**options: Any) -> jinja2.Environment:
     env.globals.update(
         {
             "url": url,
+            "url_or_none": reverse_or_none,
+            "href": url_of,
+            "link": link,
             "static": static,
             "now": timezone.localtime,
             "SITE_NAME": settings.SITE_NAME,
