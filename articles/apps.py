@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self) -> None:
-        from articles import embeds  # noqa: F401 - connects the embed sync on save
+        # Connect the receivers: the embed sync on a story's save, tags' slugs.
+        from articles import embeds, tags  # noqa: F401

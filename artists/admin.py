@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
+from newsroom.sanitize import SanitizeReportAdminMixin, clean_html
 
 # Editors paste addresses without a scheme; assume HTTPS (Django 6's default).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
@@ -87,7 +88,8 @@ class PersonGroupsInline(admin.TabularInline):
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
+class ArtistAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
+    sanitized_fields = {"bio": clean_html}
     list_display = [
         "photo_thumbnail",
         "name",

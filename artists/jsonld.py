@@ -7,14 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 
 from artists.models import Artist, Membership
+from newsroom.urlcache import url_of
 
 
 def _person_or_group(artist: Artist, request: HttpRequest) -> dict[str, Any]:
-    return {
-        "@type": "MusicGroup" if artist.is_group else "Person",
-        "name": artist.name,
-        "url": request.build_absolute_uri(artist.get_absolute_url()),
-    }
+    data = {"@type": "MusicGroup" if artist.is_group else "Person", "name": artist.name}
+    path = url_of(artist)  # None for a slug that makes no address: named only
+    if path is not None:
+        data["url"] = request.build_absolute_uri(path)
+    return data
 
 
 def _role(membership: Membership, key: str, other: Artist, request: HttpRequest):

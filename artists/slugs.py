@@ -2,7 +2,9 @@
 
 A slug must be usable for a name with no Latin letters: Hangul is romanised (Revised
 Romanization, syllable by syllable), other scripts keep their letters as a Unicode
-slug, and a name with no letters at all falls back to a stable word.
+slug, and a name with no letters at all falls back to a stable word. Tags keep their
+own script instead (``unicode_slug``) and name their symbols ("💜" is
+"purple-heart").
 """
 
 from __future__ import annotations
@@ -47,16 +49,59 @@ def slug_for(text: str, *, max_length: int = 200, fallback: str = "item") -> str
     return (slug or fallback)[:max_length].strip("-") or fallback
 
 
+# Skin tones and the like change how a symbol looks, not what it names.
+_MODIFIERS = range(0x1F3FB, 0x1F400)
+_REGIONAL_A, _REGIONAL_Z = 0x1F1E6, 0x1F1FF
+
+
+def symbol_slug(text: str) -> str:
+    """A Latin slug from the Unicode names of the symbols in ``text``, for names
+    that are symbols only: "💜" -> "purple-heart", "?!" ->
+    "question-mark-exclamation-mark", "🇰🇷" -> "flag-kr". Joiners, variation
+    selectors and skin tones are left out, and a symbol repeated is named once.
+    Empty when nothing in ``text`` has a name."""
+    words: list[str] = []
+    flag = ""
+    for char in unicodedata.normalize("NFC", text or ""):
+        code = ord(char)
+        if _REGIONAL_A <= code <= _REGIONAL_Z:
+            flag += chr(ord("a") + code - _REGIONAL_A)
+            if len(flag) == 2:
+                words.append(f"flag {flag}")
+                flag = ""
+            continue
+        if unicodedata.category(char)[0] in "CMZ" or code in _MODIFIERS:
+            continue
+        name = unicodedata.name(char, "")
+        if name and (not words or words[-1] != name):
+            words.append(name)
+    return slugify(" ".join(words))
+
+
+def unicode_slug(text: str, *, max_length: int = 200, fallback: str = "item") -> str:
+    """The slug of a name kept in its own script (Hangul stays Hangul), the names of
+    its symbols when it has no letters or digits, else ``fallback``; never empty."""
+    text = unicodedata.normalize("NFKC", text or "")
+    slug = slugify(text, allow_unicode=True) or symbol_slug(text) or fallback
+    if len(slug) > max_length:  # cut between words where there are words
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-_") or fallback
+
+
 def unique_slug(
     instance: models.Model,
     text: str,
     *,
     field: str = "slug",
     fallback: str = "item",
+    keep_script: bool = False,
 ) -> str:
-    """A slug for ``instance`` that no other row of its model uses (-2, -3... added)."""
+    """A slug for ``instance`` that no other row of its model uses (-2, -3... added);
+    romanised (``slug_for``), or in the name's own script with ``keep_script``."""
     max_length = instance._meta.get_field(field).max_length or 50
-    base = slug_for(text, max_length=max_length, fallback=fallback)
+    make = unicode_slug if keep_script else slug_for
+    base = make(text, max_length=max_length, fallback=fallback)
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     candidate, number = base, 1
     while others.filter(**{field: candidate}).exists():

@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from artists.filters import LETTERS, ArtistFilter
 from artists.jsonld import artist_jsonld
 from artists.models import Artist, ArtistAlias, Membership
+from newsroom.querystring import page_number
 
 ARTISTS_PER_PAGE = 48
 
 
-@require_GET
+@require_safe
 def artist_index(request: HttpRequest) -> HttpResponse:
     artist_filter = ArtistFilter(request.GET, queryset=Artist.objects.for_index())
     page = Paginator(artist_filter.qs, ARTISTS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_number(request.GET.get("page"))
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -39,7 +40,7 @@ def artist_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_profile(), slug=slug)
     memberships = list(Membership.objects.involving(artist))

@@ -17,6 +17,7 @@ from discography.models import (
     Track,
     TrackFeature,
 )
+from newsroom.sanitize import SanitizeReportAdminMixin, clean_html
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):
@@ -90,7 +91,8 @@ class TrackInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
+    sanitized_fields = {"description": clean_html}
     list_display = [
         "cover_thumbnail",
         "title",

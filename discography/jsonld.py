@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from discography.models import Release
 from discography.templatetags.discography_tags import iso_duration
+from newsroom.urlcache import url_of
 
 RELEASE_TYPES = {
     Release.Kind.ALBUM: "https://schema.org/AlbumRelease",
@@ -19,11 +20,11 @@ RELEASE_TYPES = {
 
 
 def _artist(artist, request: HttpRequest) -> dict[str, Any]:
-    return {
-        "@type": "MusicGroup" if artist.is_group else "Person",
-        "name": artist.name,
-        "url": request.build_absolute_uri(artist.get_absolute_url()),
-    }
+    data = {"@type": "MusicGroup" if artist.is_group else "Person", "name": artist.name}
+    path = url_of(artist)  # None for a slug that makes no address: named only
+    if path is not None:
+        data["url"] = request.build_absolute_uri(path)
+    return data
 
 
 def release_jsonld(release: Release, *, request: HttpRequest) -> dict[str, Any]:

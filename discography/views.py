@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from discography.jsonld import release_jsonld
 from discography.models import Release
 
 
-@require_GET
+@require_safe
 def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     release = get_object_or_404(Release.objects.for_page(), slug=slug)
     tracks = list(release.tracks.all())

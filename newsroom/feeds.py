@@ -4,9 +4,16 @@ Each item carries the headline, link, dek, authors, categories (section and tags
 publication and update dates, and the hero image as a Media RSS ``media:content``
 element (an RSS ``<enclosure>`` needs the file's byte length, which would cost a
 storage request per item).
+
+Headlines, deks and names are plain text, and go out as text: RSS readers render a
+title and a description as HTML, so the generator escapes them once more; Atom says
+``type="text"``. A dek typed as ``<img src=x onerror=…>`` shows as those characters
+in a reader, never as markup it runs.
 """
 
 from __future__ import annotations
+
+import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -44,14 +51,38 @@ class _MediaMixin:
             )
 
 
+def _as_rss_text(text: str | None) -> str | None:
+    """Plain text for an RSS element that readers render as HTML (titles and
+    descriptions): escaped, so the reader shows the characters instead of markup."""
+    return None if text is None else html.escape(str(text), quote=False)
+
+
 class MediaRssFeed(_MediaMixin, Rss201rev2Feed):
+    """RSS 2.0 from plain text: the channel's and items' titles and descriptions are
+    escaped here, in one place, whatever the feed class passes in."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_as_rss_text(title), link, _as_rss_text(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(_as_rss_text(title), link, _as_rss_text(description), **kwargs)
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
 
 
 class MediaAtomFeed(_MediaMixin, Atom1Feed):
+    """Atom from plain text: titles are Atom's default ``type="text"``, and the
+    summary (Django writes it as ``type="html"``) says ``type="text"`` too."""
+
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary:
+            handler.addQuickElement("summary", summary, {"type": "text"})
 
 
 def feed_stories() -> QuerySet:

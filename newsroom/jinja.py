@@ -29,6 +29,7 @@ from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
+from markupsafe import Markup, escape
 
 import jinja2
 from articles.templatetags.embeds import with_embeds
@@ -36,12 +37,27 @@ from articles.templatetags.reactions import reaction_text
 from artists.templatetags.artist_tags import jsonld
 from discography.templatetags.discography_tags import iso_duration, running_time
 from newsroom.templatetags.newsroom import iso_datetime, sanitize
-from newsroom.urlcache import cached_reverse
+from newsroom.urlcache import cached_reverse, reverse_or_none, url_of
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """``{{ url('articles:tag', tag.slug) }}``, Django's ``{% url %}`` (remembered)."""
     return cached_reverse(name, *args, **kwargs)
+
+
+def link(target: Any, text: Any, class_: str | None = None) -> Markup:
+    """``{{ artist|link(artist.name, "chip") }}``: ``<a href>`` around ``text``.
+
+    ``target`` is a row (its ``get_absolute_url()``) or an address. When a related
+    row has no address (a bad slug; ``url_or_none()`` gives None for one too), the
+    text is shown in a ``<span>`` with the same class, so one bad row never takes a
+    page down. A filter, not a global: Jinja calls filters directly, and a story
+    page has some twenty of these."""
+    href = target if target is None or isinstance(target, str) else url_of(target)
+    attrs = f' class="{escape(class_)}"' if class_ else ""
+    if href is None:
+        return Markup(f"<span{attrs}>{escape(text)}</span>")  # noqa: S704 - escaped
+    return Markup(f'<a href="{escape(href)}"{attrs}>{escape(text)}</a>')  # noqa: S704
 
 
 @functools.lru_cache(maxsize=8192)
@@ -96,11 +112,13 @@ def _finalize(value: Any) -> Any:
 FILTERS = {
     "capfirst": defaultfilters.capfirst,
     "date": date,
+    "href": url_of,
     "iso_datetime": iso_datetime_local,
     "iso_duration": iso_duration,
     "jsonld": jsonld,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
+    "link": link,
     "pluralize": defaultfilters.pluralize,
     "reaction_text": reaction_text,
     "running_time": running_time,
@@ -119,6 +137,7 @@ def environment(**options: Any) -> jinja2.Environment:
     env.globals.update(
         {
             "url": url,
+            "url_or_none": reverse_or_none,
             "static": static,
             "now": timezone.localtime,
             "SITE_NAME": settings.SITE_NAME,

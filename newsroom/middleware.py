@@ -12,7 +12,12 @@ from django.core.exceptions import BadRequest
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.http import (
+    ConditionalGetMiddleware as DjangoConditionalGetMiddleware,
+)
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger("newsroom.middleware")
 
@@ -88,6 +93,32 @@ class SecurityHeadersMiddleware:
             b'<script type="importmap" nonce="' + nonce + b'"', content[:head_end]
         )
         response.content = head + content[head_end:]
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's ETag and 304 handling, for HEAD as well as GET.
+
+    Django leaves HEAD alone because its body is empty, but here a HEAD runs the
+    same view as a GET and the server drops the body afterwards: the ETag is the
+    GET's, and RFC 9110 wants HEAD to carry the headers GET would (load balancers
+    and link checkers probe with HEAD and compare).
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse
+    ) -> HttpResponse:
+        if request.method != "HEAD":
+            return super().process_response(request, response)
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = response.get("Last-Modified")
+        last_modified = last_modified and parse_http_date_safe(last_modified)
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
 
 
 class RejectNullBytesMiddleware:

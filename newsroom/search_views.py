@@ -11,10 +11,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from newsroom import search
+from newsroom.querystring import QueryDateField, page_number
+
+
+class QueryDateFilter(django_filters.DateFilter):
+    """A date filter that reads ``YYYY-MM-DD`` within the searchable range; anything
+    else (``9999-12-31``, ``0000-00-00``) is reported and left out."""
+
+    field_class = QueryDateField
 
 
 class StorySearchFilter(django_filters.FilterSet):
@@ -27,12 +35,12 @@ class StorySearchFilter(django_filters.FilterSet):
     artist = django_filters.CharFilter(field_name="artists__slug")
     tag = django_filters.CharFilter(field_name="tags__slug")
     section = django_filters.CharFilter(field_name="section__slug")
-    start = django_filters.DateFilter(
+    start = QueryDateFilter(
         method="published_from",
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    end = django_filters.DateFilter(
+    end = QueryDateFilter(
         method="published_until",
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -69,14 +77,7 @@ class StorySearchFilter(django_filters.FilterSet):
         }
 
 
-def _page_number(value: str | None) -> int:
-    try:
-        return max(1, min(int(value or 1), 1000))
-    except ValueError:
-        return 1
-
-
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     terms = search.parse_query(request.GET.get("q"))
     story_filter = StorySearchFilter(request.GET, queryset=Article.objects.published())
@@ -96,7 +97,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             terms,
             stories=story_filter.qs,
             kind=kind,
-            page=_page_number(request.GET.get("page")),
+            page=page_number(request.GET.get("page")),
             chosen={name: request.GET.get(name, "") for name in FACET_LABELS},
         )
         page = results.groups[kind].page if kind else None

@@ -9,15 +9,16 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from newsroom.urlcache import reverse_or_none, url_of
 
 # Staff pages, previews and per-query pages are not for crawlers.
 DISALLOWED = ["/admin/", "/drafts/", "/news/preview/", "/search/", "/reactions/"]
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Where crawlers may go, and where the sitemap is."""
@@ -49,16 +50,14 @@ def publisher(request: HttpRequest) -> dict[str, Any]:
 def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
     """The story as a schema.org NewsArticle (uses the detail page's prefetches)."""
     url = _absolute(request, article.get_absolute_url())
-    authors = [
-        {
-            "@type": "Person",
-            "name": byline.author.display_name,
-            "url": _absolute(
-                request, reverse("articles:author", args=[byline.author.slug])
-            ),
-        }
-        for byline in article.bylines.all()
-    ]
+    authors = []
+    for byline in article.bylines.all():
+        author = {"@type": "Person", "name": byline.author.display_name}
+        # An author whose slug makes no address is named without one.
+        path = reverse_or_none("articles:author", byline.author.slug)
+        if path is not None:
+            author["url"] = _absolute(request, path)
+        authors.append(author)
     modified = max(
         filter(None, [article.updated_at, article.published_at, article.last_noted_at])
     )
@@ -114,7 +113,8 @@ def breadcrumbs_jsonld(
 
 def story_breadcrumbs(article: Article, request: HttpRequest) -> dict[str, Any]:
     crumbs = [(settings.SITE_NAME, reverse("home"))]
-    if article.section:
-        crumbs.append((article.section.name, article.section.get_absolute_url()))
+    section_url = url_of(article.section) if article.section else None
+    if section_url is not None:
+        crumbs.append((article.section.name, section_url))
     crumbs.append((article.headline, article.get_absolute_url()))
     return breadcrumbs_jsonld(crumbs, request)

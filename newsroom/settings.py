@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Django's, answering HEAD with the ETag a GET gets.
+    "newsroom.middleware.ConditionalGetMiddleware",
     # Inside CSP so that its nonce reaches the admin's import map; adds the headers
     # Django has no setting for (Permissions-Policy, CORP).
     "newsroom.middleware.SecurityHeadersMiddleware",

@@ -4,24 +4,25 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
 from discography.models import Release
 from newsroom.pagination import CappedPaginator
+from newsroom.querystring import page_number
 
 HOME_LATEST_COUNT = 12
 HOME_RELEASES_COUNT = 6
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Front page: the latest featured story on top, then the latest news, paginated."""
     published = Article.objects.published().for_listing()
-    page_number = request.GET.get("page")
+    number = page_number(request.GET.get("page"))
     lead = published.filter(is_featured=True).first() or published.first()
     latest = published.exclude(pk=lead.pk) if lead else published
-    page = CappedPaginator(latest, HOME_LATEST_COUNT).get_page(page_number)
+    page = CappedPaginator(latest, HOME_LATEST_COUNT).get_page(number)
     releases = Release.objects.newest_first().for_listing()[:HOME_RELEASES_COUNT]
     return render(
         request,
@@ -37,14 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. Touches nothing else on purpose."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: the database answers a trivial query."""
     try:

@@ -29,7 +29,9 @@ from articles.models import (
     Source,
     Transition,
 )
+from articles.models.article import sanitize_body
 from articles.views.article import preview_token
+from newsroom.sanitize import SanitizeReportAdminMixin
 
 Status = Article.Status
 WORKFLOW_BUTTONS = {
@@ -130,8 +132,9 @@ class StatusListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     form = ArticleAdminForm
+    sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"
     # Deleted stories are not recovered from the changelist (restores are audited).
     change_list_template = "admin/change_list.html"

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import FanReaction
 from articles.moderation import pending_counts
 from articles.reaction_forms import ReactionForm
+from newsroom.querystring import page_number
 
 register = template.Library()
 
@@ -29,8 +30,8 @@ def reactions_block(request: HttpRequest | None, article) -> dict:
     """Approved reactions and the form under a story (rendered by the Jinja2 helper
     of the same name); identical for every reader, so the page caches."""
     per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
-    page_number = request.GET.get(PAGE_PARAMETER) if request else None
-    page_obj = reactions_page(article, per_page, page_number)
+    number = page_number(request.GET.get(PAGE_PARAMETER) if request else None)
+    page_obj = reactions_page(article, per_page, number)
     return {
         "article": article,
         "page_obj": page_obj,
@@ -68,19 +69,16 @@ def _action_url(slug: str) -> str:
     return reverse("articles:submit_reaction", kwargs={"slug": slug})
 
 
-def reactions_page(article, per_page: int, page_number) -> Page:
-    """One page and the total in a single query (COUNT(*) OVER ()), as get_page would."""
-    try:
-        number = max(1, int(page_number or 1))
-    except (TypeError, ValueError):
-        number = 1
+def reactions_page(article, per_page: int, number: int) -> Page:
+    """One page and the total in a single query, as get_page would; ``number`` comes
+    from :func:`newsroom.querystring.page_number`, so it is a sane page number."""
     rows = FanReaction.objects.page_for_story(
         article.pk, limit=per_page, offset=(number - 1) * per_page
     )
     if not rows and number > 1:
         # Past the last page: fall back to the paginator's own answer (the last page).
         reactions = FanReaction.objects.filter(article=article).for_story_page()
-        return Paginator(reactions, per_page).get_page(page_number)
+        return Paginator(reactions, per_page).get_page(number)
     # The page's rows and the total are known: the paginator only does arithmetic.
     paginator = Paginator((), per_page)
     paginator.count = rows[0].total_count if rows else 0  # cached_property, preset

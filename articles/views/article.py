@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleSlugHistory, Author, Section
 from newsroom.pagination import CappedPaginator
 from newsroom.precompiled import Placeholder, PrecompiledQuery
+from newsroom.querystring import page_number
 
 LIST_PAGE_SIZE = 20
 PREVIEW_SALT = "articles.preview"
@@ -65,7 +66,7 @@ def live_story(slug: str) -> Article | None:
     )
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = live_story(slug)
     if article is None:
@@ -88,7 +89,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link lets someone without an account read a draft until it expires."""
     try:
@@ -105,11 +106,12 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _story_list(request: HttpRequest, stories, context: dict) -> HttpResponse:
-    page = CappedPaginator(stories, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    page = CappedPaginator(stories, LIST_PAGE_SIZE).get_page(number)
     return render(request, "articles/article_list.html", {**context, "page_obj": page})
 
 
-@require_GET
+@require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     # A semi-join (IN) rather than taggit's join, whose object_id::bigint cast keeps
@@ -128,7 +130,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     stories = Article.objects.published().for_listing().filter(section=section)
@@ -139,7 +141,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     stories = Article.objects.published().for_listing().filter(bylines__author=author)

@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles import moderation
 from articles.models import Article
@@ -79,7 +79,7 @@ def _page(
 
 
 @never_cache
-@require_GET
+@require_safe
 def reaction_token(request: HttpRequest) -> HttpResponse:
     """A fresh CSRF token for the script, since cached story pages carry none."""
     response = JsonResponse({"token": get_token(request)})

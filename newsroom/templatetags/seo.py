@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from articles.models import Article
 from artists.templatetags.artist_tags import jsonld
+from newsroom.querystring import page_number
 from newsroom.seo import article_jsonld, breadcrumbs_jsonld, story_breadcrumbs
 
 register = template.Library()
@@ -20,9 +21,9 @@ def canonical_url(context, path: str = "") -> str:
     if request is None:
         return ""
     url = request.build_absolute_uri(path or request.path)
-    page = request.GET.get("page", "")
-    if not path and page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
+    page = page_number(request.GET.get("page"))
+    if not path and page > 1:
+        url += f"?page={page}"
     return url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 import feedparser
 import pytest
@@ -45,7 +46,9 @@ def test_latest_rss_has_title_link_dek_author_categories_date_and_image(client, 
     assert response["Content-Type"].startswith("application/rss+xml")
     assert feed.version == "rss20"
     [item] = feed.entries
-    assert item.title == "IU on <Love wins all> & V"
+    # RSS readers render titles as HTML: the headline goes out escaped, as text.
+    assert item.title_detail.type == "text/html"
+    assert html.unescape(item.title) == "IU on <Love wins all> & V"
     assert item.link == "http://testserver" + story.get_absolute_url()
     assert item.summary == "The singer talks about a cold shoot."
     assert item.author == "Mina Seo"
