@@ -115,7 +115,7 @@ def count_links(text: str) -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The reader's address, as the project's first middleware decided it.
+    """The reader's address, as the project's middleware decided it.
 
     Behind nginx the connecting peer is nginx for everyone; the middleware
     (``newsroom.clientaddress``, from ``TRUSTED_PROXY_COUNT``) has already put the

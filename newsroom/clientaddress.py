@@ -6,10 +6,11 @@ address it saw to ``X-Forwarded-For`` (nginx: ``$proxy_add_x_forwarded_for``), s
 N trusted proxies the client is the Nth entry from the right. Entries further left
 were written by the client itself and are ignored: anyone can send the header.
 
-``ClientAddressMiddleware`` (first in ``MIDDLEWARE``) writes that address into
-``REMOTE_ADDR`` once, so the staff-login lockout (django-axes, through
-``AXES_CLIENT_IP_CALLABLE``), the account throttle's log and the fan-reaction
-limits all read the same, already-decided value and never the header.
+``ClientAddressMiddleware`` (right after the page cache, whose pages are the same
+for every address) writes that address into ``REMOTE_ADDR`` once, so the
+staff-login lockout (django-axes, through ``AXES_CLIENT_IP_CALLABLE``), the account
+throttle's log and the fan-reaction limits all read the same, already-decided
+value and never the header.
 """
 
 from __future__ import annotations

@@ -149,8 +149,10 @@ class StaffLoginForm(AdminAuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            # A wrong password: authenticate() has already counted the failure.
-            self.user_cache = None
+            # A wrong password was counted by authenticate(); the right one for an
+            # account that may not use the admin is counted here, like the rest.
+            if self.user_cache is not None:
+                self._count_failure(username)
             raise refusal from None
         user = self.get_user()
         if user is None:  # no password given: the field says so; nothing was tried
@@ -158,15 +160,17 @@ class StaffLoginForm(AdminAuthenticationForm):
         token = "".join(cleaned.get("otp_token", "").split())
         device = match_token(user, token) if token else None
         if device is None:
-            self.user_cache = None
-            user_login_failed.send(
-                sender=__name__,
-                credentials={"username": username},
-                request=self.request,
-            )
+            self._count_failure(username)
             raise refusal
         user.otp_device = device
         return cleaned
+
+    def _count_failure(self, username: str) -> None:
+        """A refused sign-in whose password was right, counted as a wrong one."""
+        self.user_cache = None
+        user_login_failed.send(
+            sender=__name__, credentials={"username": username}, request=self.request
+        )
 
 
 class TokenForm(forms.Form):

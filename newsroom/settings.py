@@ -88,14 +88,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Before anything reads it: REMOTE_ADDR becomes the client's address, decided
-    # once from TRUSTED_PROXY_COUNT (behind nginx the peer is nginx for everyone).
-    "newsroom.clientaddress.ClientAddressMiddleware",
-    # A stored page carries every header the stack below adds, so a hit is
+    # First: a stored page carries every header the stack below adds, so a hit is
     # replayed exactly (here, or before Django runs by newsroom.wsgi's front door);
     # cached pages cost no session, auth or view. Plain-HTTP requests that must be
     # redirected, sessions and flash messages bypass it (pagecache.page_key).
+    # A stored page is the same for every address.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    # Before anything else reads it: REMOTE_ADDR becomes the client's address,
+    # decided once from TRUSTED_PROXY_COUNT (behind nginx the peer is nginx).
+    "newsroom.clientaddress.ClientAddressMiddleware",
     # Scale-out: so every later database read in the request sees the pin.
     "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",

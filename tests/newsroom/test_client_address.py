@@ -2,7 +2,7 @@
 
 Behind the shipped nginx every connection comes from nginx: five wrong passwords
 from a stranger locked a moderator out, and all readers shared one reactions
-allowance. The first middleware now puts the client's own address in REMOTE_ADDR
+allowance. A middleware now puts the client's own address in REMOTE_ADDR
 (the Nth entry of X-Forwarded-For from the right, N trusted proxies); axes, the
 account throttle's log and the reaction limits read it from there.
 """
@@ -159,3 +159,10 @@ def test_a_stranger_behind_the_proxy_cannot_lock_a_moderator_out(
     # The account's log names the stranger, not the proxy.
     addresses = set(LoginFailure.objects.values_list("address", flat=True))
     assert addresses == {"203.0.113.66"}
+
+
+def test_the_address_is_decided_before_anything_can_read_it(settings):
+    # Only the page cache comes first: its stored pages are the same for everyone.
+    order = settings.MIDDLEWARE
+    position = order.index("newsroom.clientaddress.ClientAddressMiddleware")
+    assert order[:position] == ["newsroom.pagecache.AnonymousPageCacheMiddleware"]

@@ -167,6 +167,19 @@ def test_the_refusal_reads_the_same_whether_the_password_was_right(
     assert "_auth_user_id" not in client.session
 
 
+def test_an_account_that_may_not_use_the_admin_is_refused_alike(
+    client, django_user_model
+):
+    reader = django_user_model.objects.create_user("reader", password=PASSWORD)
+    throttle(reader)
+    wrong = log_in(client, address="198.51.100.7", username="reader", password="x")
+    right = log_in(client, address="198.51.100.8", username="reader")
+    assert wrong.status_code == right.status_code == 200
+    assert page_without_tokens(wrong) == page_without_tokens(right)
+    assert LoginFailure.objects.filter(address="198.51.100.7").count() == 1
+    assert LoginFailure.objects.filter(address="198.51.100.8").count() == 1
+
+
 def test_a_wrong_code_with_the_right_password_reads_like_a_wrong_password(
     client, staff
 ):
