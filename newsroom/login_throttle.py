@@ -87,8 +87,12 @@ def is_throttled(username: str, *, at: datetime | None = None) -> bool:
 def on_login_failed(
     sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    """``user_login_failed``: count the failure against the account it named."""
-    username = (credentials or {}).get(get_user_model().USERNAME_FIELD)
+    """``user_login_failed``: count the failure against the account it named.
+
+    The login form hands ``authenticate()`` a ``username`` whatever the user
+    model's username field is called, so that is the key read here.
+    """
+    username = (credentials or {}).get("username")
     if not isinstance(username, str) or not username:
         return
     address = request_address(request) if request is not None else None
