@@ -115,11 +115,12 @@ def count_links(text: str) -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The reader's address as the server saw it.
+    """The reader's address, as the project's middleware decided it.
 
-    Behind the proxy, gunicorn rewrites REMOTE_ADDR from the trusted proxy's header
-    (``--forwarded-allow-ips``); X-Forwarded-For is never read here, as anyone can
-    send it.
+    Behind nginx the connecting peer is nginx for everyone; the middleware
+    (``newsroom.clientaddress``, from ``TRUSTED_PROXY_COUNT``) has already put the
+    reader's own address in REMOTE_ADDR. X-Forwarded-For is never read here: its
+    left-hand entries are whatever the client sent.
     """
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -22,3 +23,8 @@ class NewsroomConfig(AppConfig):
         from newsroom.pagecache import connect_invalidation
 
         connect_invalidation()
+        from newsroom.login_throttle import on_login_failed
+
+        # Every failed staff sign-in counts against its account, whichever handler
+        # django-axes keeps its per-address counts in.
+        user_login_failed.connect(on_login_failed, dispatch_uid="account-throttle")

@@ -1,10 +1,13 @@
 """The staff site's front door: optional TOTP two-factor login, required for Editors
-when ``REQUIRE_2FA_FOR_EDITORS`` is on, and self-service enrolment.
+when ``REQUIRE_2FA_FOR_EDITORS`` is on and for every staff account when
+``REQUIRE_2FA_FOR_STAFF`` is, and self-service enrolment.
 
 ``newsroom.adminconfig.NewsroomAdminConfig`` makes ``NewsroomAdminSite`` Django's
 default admin site, so every ``@admin.register`` and ``admin.site`` keeps working
-unchanged at ``/admin/``. django-axes (settings) counts failed passwords on the same
-login form.
+unchanged at ``/admin/``. django-axes (settings) counts failed passwords per address
+on the same login form; ``newsroom.login_throttle`` counts them per account, and
+while an account is throttled this form lets in only its owner's password together
+with a valid two-factor code.
 """
 
 from __future__ import annotations
@@ -16,15 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.sites import AdminSite
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.signals import user_login_failed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 
+from newsroom import login_throttle
 from newsroom.groups import EDITORS
 
 if TYPE_CHECKING:
@@ -45,13 +57,20 @@ def has_confirmed_device(user: AbstractBaseUser) -> bool:
     return user._newsroom_has_device
 
 
+def two_factor_required_for(user: AbstractBaseUser) -> str | None:
+    """Who the site requires two factors of, when that includes ``user``, or None."""
+    if not user.is_authenticated:
+        return None
+    if settings.REQUIRE_2FA_FOR_STAFF and user.is_staff:
+        return "staff"
+    if settings.REQUIRE_2FA_FOR_EDITORS and user.groups.filter(name=EDITORS).exists():
+        return "editors"
+    return None
+
+
 def must_enrol(user: AbstractBaseUser) -> bool:
-    """An Editor without a device while the site requires two factors for Editors."""
-    if not (settings.REQUIRE_2FA_FOR_EDITORS and user.is_authenticated):
-        return False
-    if not user.groups.filter(name=EDITORS).exists():
-        return False
-    return not has_confirmed_device(user)
+    """Staff without a device while the site requires two factors of them."""
+    return two_factor_required_for(user) is not None and not has_confirmed_device(user)
 
 
 class StaffLoginForm(AdminAuthenticationForm):
@@ -81,9 +100,19 @@ class StaffLoginForm(AdminAuthenticationForm):
             "That two-factor code is not right, or it has expired. Wait for a new "
             "code and try again."
         ),
+        # The same words whether the password was right or not.
+        "throttled": (
+            "Sign-in to this account is paused after many failed attempts. Its "
+            "owner can still sign in with the password and the code from their "
+            "authenticator app. Otherwise try again later, or ask a colleague who "
+            "manages staff accounts to lift the pause."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username and login_throttle.is_throttled(username):
+            return self._clean_throttled(username)
         cleaned = super().clean()
         user = self.get_user()
         if user is None or not has_confirmed_device(user):
@@ -103,6 +132,45 @@ class StaffLoginForm(AdminAuthenticationForm):
         # django_otp's user_logged_in handler stores the device in the session.
         user.otp_device = device
         return cleaned
+
+    def _clean_throttled(self, username: str) -> dict[str, Any]:
+        """A throttled account: only the password with a valid code gets in.
+
+        Every other answer is the same refusal, counted as one more failure, so
+        neither the page nor the lockout that follows tells a guesser whether the
+        password was right. The code is checked only after the password, so a
+        stranger cannot use up the device's own throttle.
+        """
+        from django_otp import match_token
+
+        refusal = forms.ValidationError(
+            self.error_messages["throttled"], code="throttled"
+        )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            # A wrong password was counted by authenticate(); the right one for an
+            # account that may not use the admin is counted here, like the rest.
+            if self.user_cache is not None:
+                self._count_failure(username)
+            raise refusal from None
+        user = self.get_user()
+        if user is None:  # no password given: the field says so; nothing was tried
+            raise refusal
+        token = "".join(cleaned.get("otp_token", "").split())
+        device = match_token(user, token) if token else None
+        if device is None:
+            self._count_failure(username)
+            raise refusal
+        user.otp_device = device
+        return cleaned
+
+    def _count_failure(self, username: str) -> None:
+        """A refused sign-in whose password was right, counted as a wrong one."""
+        self.user_cache = None
+        user_login_failed.send(
+            sender=__name__, credentials={"username": username}, request=self.request
+        )
 
 
 class TokenForm(forms.Form):
@@ -162,7 +230,11 @@ class NewsroomAdminSite(AdminSite):
                 return render(
                     request,
                     "admin/two_factor_required.html",
-                    {**self.each_context(request), "title": "Two-factor login needed"},
+                    {
+                        **self.each_context(request),
+                        "title": "Two-factor login needed",
+                        "required_of": two_factor_required_for(user),
+                    },
                     status=403,
                 )
             return inner(request, *args, **kwargs)
@@ -175,6 +247,11 @@ class NewsroomAdminSite(AdminSite):
                 "two-factor/",
                 self.two_factor_setup,
                 name="two_factor_setup",
+            ),
+            path(
+                "sign-ins/clear/",
+                self.admin_view(self.clear_login_throttle),
+                name="clear_login_throttle",
             ),
             # Before Django's own "r/" route, which it replaces.
             path(
@@ -210,6 +287,20 @@ class NewsroomAdminSite(AdminSite):
         ):
             raise Http404("No such object.")
         return shortcut(request, content_type_id, object_id)
+
+    @method_decorator(require_POST)
+    def clear_login_throttle(self, request: HttpRequest) -> HttpResponse:
+        """The desk's "Clear" button: an account may use its password alone again."""
+        username = request.POST.get("username", "")
+        if not username:
+            return HttpResponseBadRequest("Which account? The form names none.")
+        cleared = login_throttle.clear_throttle(username=username, by=request.user)
+        messages.success(
+            request,
+            f"Sign-in for “{username}” is open again "
+            f"({cleared} failed attempt{'s' if cleared != 1 else ''} cleared).",
+        )
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
 
     @method_decorator(never_cache)
     @method_decorator(csrf_protect)

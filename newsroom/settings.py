@@ -92,7 +92,11 @@ MIDDLEWARE = [
     # replayed exactly (here, or before Django runs by newsroom.wsgi's front door);
     # cached pages cost no session, auth or view. Plain-HTTP requests that must be
     # redirected, sessions and flash messages bypass it (pagecache.page_key).
+    # A stored page is the same for every address.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    # Before anything else reads it: REMOTE_ADDR becomes the client's address,
+    # decided once from TRUSTED_PROXY_COUNT (behind nginx the peer is nginx).
+    "newsroom.clientaddress.ClientAddressMiddleware",
     # Scale-out: so every later database read in the request sees the pin.
     "newsroom.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -420,9 +424,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-# By username and address together: a stranger cannot lock an editor out, and behind
-# a proxy (all staff seemingly at one address) one typo-prone colleague cannot lock
-# out the whole newsroom.
+# By username and address together: a stranger cannot lock an editor out, and in an
+# office where colleagues share one address one typo-prone colleague cannot lock out
+# the whole newsroom. (Guessing spread over many addresses meets the account-wide
+# throttle below.)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
@@ -435,15 +440,29 @@ AXES_HANDLER = (
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )
-# The client address: REMOTE_ADDR unless the number of trusted proxies is given,
-# since X-Forwarded-For from anyone else is forged at will.
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# How many proxies in front append to X-Forwarded-For (nginx in
+# docker-compose.prod.yml: 1; add one for each load balancer in front of it that
+# appends too). 0: the site faces clients directly and the header is never read.
+# newsroom.clientaddress puts the client's address in REMOTE_ADDR once per request;
+# axes, the account throttle and the reaction limits all read it from there.
+TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.clientaddress.request_address"
+
+# Distributed guessing: the lockout above is per address, so many addresses could
+# share out the guesses. After LOGIN_THROTTLE_FAILURES failures for one account
+# within LOGIN_THROTTLE_WINDOW_MINUTES, from anywhere, its password alone is refused
+# for LOGIN_THROTTLE_MINUTES; the password with a valid two-factor code still works
+# (newsroom.login_throttle, the login form in newsroom.security).
+LOGIN_THROTTLE_FAILURES = env_int("LOGIN_THROTTLE_FAILURES", 20)
+LOGIN_THROTTLE_WINDOW = timedelta(minutes=env_int("LOGIN_THROTTLE_WINDOW_MINUTES", 15))
+LOGIN_THROTTLE_COOLOFF = timedelta(minutes=env_int("LOGIN_THROTTLE_MINUTES", 15))
+# Failed sign-ins are kept this long (the staff desk lists the last 24 hours).
+LOGIN_FAILURE_RETENTION = timedelta(days=env_int("LOGIN_FAILURE_RETENTION_DAYS", 30))
 
 # Two-factor login (django-otp, TOTP): optional for staff; Editors must enrol when
-# REQUIRE_2FA_FOR_EDITORS is on.
+# REQUIRE_2FA_FOR_EDITORS is on, every staff account when REQUIRE_2FA_FOR_STAFF is.
 REQUIRE_2FA_FOR_EDITORS = env_bool("REQUIRE_2FA_FOR_EDITORS", False)
+REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
 # A device's secret (its key, config page and QR code) is never shown in the admin,
 # not even to superusers: staff enrol their own phone on the two-factor page, and a

@@ -30,6 +30,8 @@ def test_compose_runs_web_db_and_redis_with_healthchecks():
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"].startswith("redis://redis:6379")
     assert environment["SECRET_KEY"]
+    # gunicorn faces clients here: X-Forwarded-For is theirs to forge, never trusted.
+    assert str(environment.get("TRUSTED_PROXY_COUNT", "0")) == "0"
     assert "healthcheck" in web
 
     db = services["db"]
@@ -63,3 +65,12 @@ def test_the_image_holds_every_template_folder_the_settings_name():
     }
     assert folders == {"jinja2", "templates"}
     assert folders <= copied
+
+
+def test_the_scale_out_compose_trusts_nginx_as_one_hop():
+    # nginx appends the client's address to X-Forwarded-For; TRUSTED_PROXY_COUNT=1
+    # (overridable for a load balancer in front) makes that last entry the client.
+    services = load("docker-compose.prod.yml")["services"]
+    for name in ("web-1", "web-2"):
+        value = services[name]["environment"]["TRUSTED_PROXY_COUNT"]
+        assert value == "${TRUSTED_PROXY_COUNT:-1}", name

@@ -102,3 +102,37 @@ def test_sqlite_default_lives_under_var_with_wal():
     name, pragma = result.stdout.strip().splitlines()
     assert name.endswith("var/newsroom.sqlite3")
     assert "journal_mode=WAL" in pragma
+
+
+def test_client_address_and_sign_in_limits_follow_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.TRUSTED_PROXY_COUNT, s.LOGIN_THROTTLE_FAILURES,"
+        " int(s.LOGIN_THROTTLE_WINDOW.total_seconds()),"
+        " int(s.LOGIN_THROTTLE_COOLOFF.total_seconds()),"
+        " s.REQUIRE_2FA_FOR_STAFF, s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    defaults = run_manage("shell", "--no-imports", "-c", code, DEBUG="1")
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == [
+        "0",
+        "20",
+        "900",
+        "900",
+        "False",
+        "newsroom.clientaddress.request_address",
+    ]
+    configured = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DEBUG="1",
+        TRUSTED_PROXY_COUNT="2",
+        LOGIN_THROTTLE_FAILURES="50",
+        LOGIN_THROTTLE_WINDOW_MINUTES="30",
+        LOGIN_THROTTLE_MINUTES="60",
+        REQUIRE_2FA_FOR_STAFF="1",
+    )
+    assert configured.returncode == 0, configured.stderr
+    assert configured.stdout.split()[:5] == ["2", "50", "1800", "3600", "True"]

@@ -8,6 +8,7 @@ limit counting across both) with ``web_processes``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import signal
@@ -295,6 +296,56 @@ def _stop(web: WebProcess) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(web.process.pid, signal.SIGKILL)
         web.process.wait(timeout=STOP_SECONDS)
+
+
+# --- deploy/nginx/nginx.conf in front of gunicorn processes ---------------------------
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(
+    tmp_path: Path, first: WebProcess, second: WebProcess
+) -> Iterator[tuple[str, Path]]:
+    """Debian's nginx running the project's config, its upstreams pointed at two
+    gunicorns and its listener at a free loopback port: (url, access log path)."""
+    port = free_port()
+    conf = NGINX_CONF.read_text()
+    conf = conf.replace("server web-1:8000", f"server 127.0.0.1:{first.port}")
+    conf = conf.replace("server web-2:8000", f"server 127.0.0.1:{second.port}")
+    conf = conf.replace("server minio:9000", "server 127.0.0.1:9")
+    conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port}")
+    conf = conf.replace("pid /tmp/nginx.pid", f"pid {tmp_path / 'nginx.pid'}")
+    conf = "daemon off;\n" + conf
+    (tmp_path / "nginx.conf").write_text(conf)
+    log_path = tmp_path / "nginx.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        ["nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if http_request(url + "/nginx-health", timeout=1)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(log_path.read_text())
+        yield url, log_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -129,6 +129,28 @@ def test_the_app_environment_configures_replica_redis_tasks_and_s3(prod):
         assert storage["OPTIONS"]["endpoint_url"] == "http://minio:9000"
 
 
+def compose_default(value: str) -> str:
+    """What ``${NAME:-default}`` gives when NAME is unset (plain values as they are)."""
+    match = re.fullmatch(r"\$\{\w+:-([^}]*)\}", value)
+    return match.group(1) if match else value
+
+
+def test_prod_trusts_one_proxy_hop_nginx(prod):
+    # nginx appends the client's address to X-Forwarded-For; the web replicas take
+    # that last entry, and nothing a client wrote further left.
+    for name in ("web-1", "web-2"):
+        env = prod["services"][name]["environment"]
+        assert compose_default(str(env["TRUSTED_PROXY_COUNT"])) == "1", name
+
+
+def test_the_single_machine_compose_trusts_no_forwarded_header():
+    # There gunicorn faces clients itself: a client could name any address.
+    web = load("docker-compose.yml")["services"]["web"]
+    assert compose_default(str(web["environment"].get("TRUSTED_PROXY_COUNT", "0"))) == (
+        "0"
+    )
+
+
 def test_the_worker_runs_every_queue_and_the_bucket_is_created(prod):
     worker = prod["services"]["worker"]
     command = command_text(worker)
@@ -248,8 +270,14 @@ def test_every_proxied_location_forwards_the_scheme_and_host(nginx):
         assert "host" in headers, location[1]
     app = next(loc for loc in proxied if loc[1] == ["/"])
     app_headers = effective_headers(http[2], server[2], app[2])
-    assert app_headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
     assert find(app[2], "proxy_pass")[0][1] == ["http://newsroom_web"]
+    # Every location that reaches Django appends the peer to X-Forwarded-For: the
+    # one hop TRUSTED_PROXY_COUNT=1 trusts (the client's own entries stay left).
+    for location in proxied:
+        if find(location[2], "proxy_pass")[0][1] == ["http://newsroom_web"]:
+            headers = effective_headers(http[2], server[2], location[2])
+            assert headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
+    assert app_headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
 
 
 def test_nginx_keeps_an_outer_proxys_scheme(nginx):

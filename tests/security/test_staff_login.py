@@ -243,3 +243,54 @@ def test_a_long_passphrase_in_hangul_is_accepted(staff):
     from django.contrib.auth.password_validation import validate_password
 
     validate_password("아이유의 봄날 노래는 길다 2024", user=staff)
+
+
+# Two-factor for every staff account (REQUIRE_2FA_FOR_STAFF)
+
+
+@override_settings(REQUIRE_2FA_FOR_STAFF=True)
+@pytest.mark.parametrize("kind", ["staff", "writer", "superuser"])
+def test_every_staff_account_must_enrol_when_required_for_staff(
+    client, django_user_model, kind
+):
+    if kind == "superuser":
+        user = django_user_model.objects.create_superuser(
+            "root", "root@example.com", PASSWORD
+        )
+    else:
+        user = django_user_model.objects.create_user(
+            "min-ji", password=PASSWORD, is_staff=True
+        )
+        if kind == "writer":
+            user.groups.add(Group.objects.get(name=WRITERS))
+    assert log_in(client, username=user.username).status_code == 302
+
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "requires two-factor login for every staff account" in page
+    assert "/admin/two-factor/" in page
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/two-factor/").status_code == 200  # enrolment is open
+
+
+@override_settings(REQUIRE_2FA_FOR_STAFF=True)
+def test_staff_who_enrolled_are_let_in_when_required_for_staff(client, staff):
+    device = confirmed_device(staff)
+    assert log_in(client, token=current_token(device)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(REQUIRE_2FA_FOR_STAFF=True)
+def test_requiring_it_for_staff_leaves_other_accounts_alone(client, django_user_model):
+    reader = django_user_model.objects.create_user("reader", password=PASSWORD)
+    client.force_login(reader)
+    response = client.get("/admin/")
+    assert response.status_code == 302  # to the login page, as before
+    assert response["Location"].startswith("/admin/login/")
+
+
+@override_settings(REQUIRE_2FA_FOR_STAFF=False, REQUIRE_2FA_FOR_EDITORS=False)
+def test_staff_may_skip_two_factor_when_neither_setting_is_on(client, staff):
+    log_in(client)
+    assert client.get("/admin/").status_code == 200
