@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, SocialPost
 from articles.social_urls import PostRef, parse_post_url
-from newsroom.sanitize import clean_html
+from core.sanitize import clean_html
 
 __all__ = [
     "find_post_refs",

@@ -19,7 +19,7 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Transition
-from newsroom import pagecache
+from core import pagecache
 
 User = AbstractBaseUser | AnonymousUser
 Status = Article.Status

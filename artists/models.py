@@ -17,15 +17,15 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
-from newsroom.images import (
+from core.images import (
     CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
     validate_image,
 )
-from newsroom.sanitize import clean_html
-from newsroom.urlcache import cached_reverse
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
 
 __all__ = ["Agency", "Artist", "ArtistAlias", "ArtistLink", "Membership"]
 
@@ -174,7 +174,7 @@ class Artist(models.Model):
         help_text="Describe the photo for readers who cannot see it.",
     )
     photo_credit = models.CharField(max_length=200, blank=True)
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     agencies = models.ManyToManyField(Agency, blank=True, related_name="artists")
     # Matching keys (see artists.slugs.name_key), kept in step by save().

@@ -21,15 +21,15 @@ from django.utils import timezone
 
 from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
-from newsroom.images import (
+from core.images import (
     CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
     validate_image,
 )
-from newsroom.sanitize import clean_html
-from newsroom.urlcache import cached_reverse
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
 
 __all__ = [
     "MusicVideo",
@@ -217,7 +217,7 @@ class Release(models.Model):
         blank=True,
         help_text="Describe the cover for readers who cannot see it.",
     )
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     description = models.TextField(blank=True, help_text="Rich text.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

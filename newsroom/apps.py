@@ -19,6 +19,6 @@ class NewsroomConfig(AppConfig):
         post_migrate.connect(
             _sync_staff_groups, sender=self, dispatch_uid="staff-groups"
         )
-        from newsroom.pagecache import connect_invalidation
+        from core.pagecache import connect_invalidation
 
         connect_invalidation()

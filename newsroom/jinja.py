@@ -34,9 +34,9 @@ import jinja2
 from articles.templatetags.embeds import with_embeds
 from articles.templatetags.reactions import reaction_text
 from artists.templatetags.artist_tags import jsonld
+from core.urlcache import cached_reverse
 from discography.templatetags.discography_tags import iso_duration, running_time
 from newsroom.templatetags.newsroom import iso_datetime, sanitize
-from newsroom.urlcache import cached_reverse
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:

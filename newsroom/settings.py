@@ -15,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
 
-from newsroom.storage import media_storage_from_environment
+from core.storage import media_storage_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "artists",
     "discography",
     "articles",
@@ -92,12 +93,12 @@ MIDDLEWARE = [
     # replayed exactly (here, or before Django runs by newsroom.wsgi's front door);
     # cached pages cost no session, auth or view. Plain-HTTP requests that must be
     # redirected, sessions and flash messages bypass it (pagecache.page_key).
-    "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    "core.pagecache.AnonymousPageCacheMiddleware",
     # Scale-out: so every later database read in the request sees the pin.
-    "newsroom.db_router.PinPrimaryMiddleware",
+    "core.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the URL would reach PostgreSQL (DataError, a 500): 404/400 here.
-    "newsroom.middleware.RejectNullBytesMiddleware",
+    "core.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,9 +111,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Inside CSP so that its nonce reaches the admin's import map; adds the headers
     # Django has no setting for (Permissions-Policy, CORP).
-    "newsroom.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last before the view: turns "database unreachable" into a friendly 503.
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # django-axes wants to be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,7 +195,7 @@ else:
 
 # --- Scale-out: read replicas (issue 11) -------------------------------------------
 # DATABASE_REPLICA_URLS (comma-separated) adds the aliases replica_1..n with the same
-# connection options; newsroom.db_router sends reads there unless the request is
+# connection options; core.db_router sends reads there unless the request is
 # pinned to the primary (admin, unsafe methods, anything after a write). In tests a
 # replica mirrors the default test database, as Django advises for replicas.
 DATABASE_REPLICAS: list[str] = []
@@ -206,7 +207,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _postgres_options(DATABASES[_alias])
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(_alias)
-DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 # Paths whose every query goes to the primary (staff see their own writes at once).
 DATABASE_PRIMARY_PATH_PREFIXES = ["/admin/"]
 # --- end scale-out: read replicas ----------------------------------------------------
@@ -383,7 +384,7 @@ ADMIN_CSP_UPDATE = {
     "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
 }
 
-# Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): no powerful
+# Permissions-Policy (core.middleware.SecurityHeadersMiddleware): no powerful
 # feature for anyone, except what the YouTube player needs inside its frame.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
@@ -406,7 +407,7 @@ PERMISSIONS_POLICY = {
 # Redis, when configured, through a wrapper that falls back to an in-process cache
 # while Redis is unreachable (newsroom/cache.py), so the site keeps answering.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
 
 # The only login is the admin's; a refused or missing ``next=`` lands on its index.
 LOGIN_URL = "admin:login"

@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Section
+from core.pagination import CappedPaginator
 from discography.models import Release
-from newsroom.pagination import CappedPaginator
 
 HOME_LATEST_COUNT = 12
 HOME_RELEASES_COUNT = 6

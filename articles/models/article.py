@@ -23,16 +23,16 @@ from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
 from articles.models.topics import StoryTopic
-from newsroom.images import (
+from core.images import (
     CheckedImageField,
     Renditions,
     prepare_image,
     schedule_renditions,
     validate_hero_image,
 )
-from newsroom.sanitize import clean_html
-from newsroom.sqlrows import fetch_instances
-from newsroom.urlcache import cached_reverse
+from core.rows import fetch_instances
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
 
 __all__ = ["Article", "ArticleQuerySet", *_editorial_all]
 
@@ -370,7 +370,7 @@ class Article(models.Model):
     )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(max_length=200, blank=True)
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     artists = models.ManyToManyField(

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.social_urls import Platform
-from newsroom.images import (
+from core.images import (
     CheckedImageField,
     Renditions,
     prepare_image,
@@ -52,7 +52,7 @@ class SocialPost(models.Model):
         validators=[validate_image],
         help_text="Optional still for videos, served from our own storage.",
     )
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     thumbnail_renditions = models.JSONField(default=list, blank=True, editable=False)
     fetched_at = models.DateTimeField(
         null=True, blank=True, help_text="When details were last asked for by oEmbed."

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleSlugHistory, Author, Section
-from newsroom.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 from newsroom.precompiled import Placeholder, PrecompiledQuery
 
 LIST_PAGE_SIZE = 20

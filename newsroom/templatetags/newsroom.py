@@ -3,7 +3,7 @@ import datetime
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.sanitize import clean_html
+from core.sanitize import clean_html
 
 register = template.Library()
 

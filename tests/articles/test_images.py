@@ -11,7 +11,7 @@ from PIL import Image
 
 from articles.forms import ArticleAdminForm
 from articles.models import Article
-from newsroom import tasks
+from core import tasks
 from tests.articles.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from articles.oembed import (
     request_details,
 )
 from articles.social_urls import Platform
-from newsroom import tasks
+from core import tasks
 
 X_URL = "https://x.com/lilac_notes_fan/status/1750091641508766131"
 YT_URL = "https://www.youtube.com/watch?v=JleoAppaxi0"

@@ -1,11 +1,11 @@
-"""Artist photos and release covers go through newsroom.images and get renditions."""
+"""Artist photos and release covers go through core.images and get renditions."""
 
 import pytest
 from PIL import Image
 
 from artists.models import Artist
+from core import images
 from discography.models import Release
-from newsroom import images
 from tests.artists.factories import ArtistFactory
 from tests.artists.images import image_upload
 

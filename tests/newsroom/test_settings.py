@@ -80,7 +80,7 @@ def test_database_and_cache_follow_the_environment():
     engine, max_age, health, cache = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
     assert int(max_age) > 0 and health == "True"
-    assert cache == "newsroom.cache.ResilientRedisCache"  # a RedisCache subclass
+    assert cache == "core.cache.ResilientRedisCache"  # a RedisCache subclass
 
 
 def test_sqlite_default_lives_under_var_with_wal():

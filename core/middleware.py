@@ -14,7 +14,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-logger = logging.getLogger("newsroom.middleware")
+logger = logging.getLogger("core.middleware")
 
 # Probes answer for themselves: liveness never touches the database, readiness
 # reports it as JSON; neither gets the HTML page.

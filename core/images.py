@@ -123,7 +123,7 @@ def _check_header(image_format: str | None, width: int, height: int) -> None:
         )
 
 
-@deconstructible(path="newsroom.images.ImageValidator")
+@deconstructible(path="core.images.ImageValidator")
 class ImageValidator:
     """Model-field validator: the same checks on every new file, whatever the path."""
 
@@ -244,7 +244,7 @@ def prepare_image(
 
 def schedule_renditions(instance: Model, field: str) -> None:
     """After ``save()``: have the task (re)make the renditions, and show them here."""
-    from newsroom.tasks import schedule_image_renditions
+    from core.tasks import schedule_image_renditions
 
     schedule_image_renditions(instance, field)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from newsroom.images import IMAGE_FIELDS
-from newsroom.tasks import refresh_image_renditions
+from core.images import IMAGE_FIELDS
+from core.tasks import refresh_image_renditions
 
 
 class Command(BaseCommand):

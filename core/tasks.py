@@ -29,9 +29,9 @@ from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult
 
-from newsroom import renditions
-from newsroom.db_router import primary_pin
-from newsroom.images import renditions_field
+from core import renditions
+from core.db_router import primary_pin
+from core.images import renditions_field
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def _record_renditions(
         .update(**{listed: entries})
     )
     if changed:
-        from newsroom import pagecache
+        from core import pagecache
 
         try:
             pagecache.bump_generation()
