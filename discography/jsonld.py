@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from discography.models import Release
-from discography.templatetags.discography_tags import iso_duration
+from discography.templating import iso_duration
 
 RELEASE_TYPES = {
     Release.Kind.ALBUM: "https://schema.org/AlbumRelease",
