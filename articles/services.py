@@ -290,5 +290,5 @@ def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
     links.update(tag=target)
     sources.delete()
     # update() sends no signal: tell the page cache that tag pages and stories changed.
-    transaction.on_commit(pagecache.bump_generation, robust=True)
+    pagecache.content_changed(target)
     return target

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core import pagecache
+
 
 class CoreConfig(AppConfig):
     """The plumbing every app stands on; it names no app of ours.
@@ -11,3 +13,6 @@ class CoreConfig(AppConfig):
     """
 
     name = "core"
+
+    def ready(self) -> None:
+        pagecache.connect_invalidation()

@@ -29,7 +29,7 @@ from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult
 
-from core import renditions
+from core import pagecache, renditions
 from core.db_router import primary_pin
 from core.images import renditions_field
 
@@ -200,12 +200,8 @@ def _record_renditions(
         .update(**{listed: entries})
     )
     if changed:
-        from core import pagecache
-
-        try:
-            pagecache.bump_generation()
-        except Exception:  # a cache outage must not fail (and retry) the task
-            logger.warning("could not invalidate the page cache", exc_info=True)
+        # A cache outage is logged there, never raised: it must not fail the task.
+        pagecache.content_changed(instance)
 
 
 def schedule_image_renditions(instance: Model, field: str) -> None:

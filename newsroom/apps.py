@@ -1,15 +1,15 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from newsroom.groups import sync_groups
+
 
 def _sync_staff_groups(sender, **kwargs) -> None:
-    from newsroom.groups import sync_groups
-
     sync_groups()
 
 
 class NewsroomConfig(AppConfig):
-    """The project itself: site-wide views, template tags, commands and staff groups."""
+    """The project itself: site-wide views, commands, the admin site and staff groups."""
 
     name = "newsroom"
 
@@ -19,6 +19,3 @@ class NewsroomConfig(AppConfig):
         post_migrate.connect(
             _sync_staff_groups, sender=self, dispatch_uid="staff-groups"
         )
-        from core.pagecache import connect_invalidation
-
-        connect_invalidation()

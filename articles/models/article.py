@@ -78,6 +78,16 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         )
 
+    def next_go_live(self) -> datetime.datetime | None:
+        """When the next scheduled story goes live (None when none waits): the page
+        cache keeps no page past that moment (core.pagecache.register_schedule)."""
+        return (
+            self.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def visible_to(self, user) -> Self:
         """Published stories for everyone; every state for staff who may edit stories."""
         if (

@@ -195,7 +195,7 @@ def test_the_admin_form_calls_a_decompression_bomb_by_its_name(width, height):
     from django.forms import modelform_factory
 
     from artists.models import Artist
-    from tests.newsroom.test_images import png_header_only
+    from tests.core.test_images import png_header_only
 
     bomb = SimpleUploadedFile(
         "bomb.png", png_header_only(width, height), content_type="image/png"
