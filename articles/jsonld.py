@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -20,9 +19,8 @@ def _absolute(request: HttpRequest, url: str) -> str:
 
 def story_images(article: Article, request: HttpRequest) -> list[str]:
     """Absolute URLs of the hero renditions, largest first (what crawlers prefer)."""
-    entries = [e for e in article.hero_renditions or [] if e.get("format") != "WEBP"]
-    entries.sort(key=lambda entry: entry["width"], reverse=True)
-    return [_absolute(request, default_storage.url(e["name"])) for e in entries]
+    urls = article.hero_image.renditions.fallback_urls()
+    return [_absolute(request, url) for url in urls]
 
 
 def publisher(request: HttpRequest) -> dict[str, Any]:

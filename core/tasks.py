@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -31,7 +30,6 @@ from django_tasks.base import Task, TaskResult
 
 from core import pagecache, renditions
 from core.db_router import primary_pin
-from core.images import renditions_field
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +150,11 @@ def _model_label(instance: Model) -> tuple[str, str]:
     return instance._meta.app_label, instance._meta.model_name
 
 
+def _renditions_field(instance: Model, field: str) -> str | None:
+    """The JSON field listing ``field``'s renditions, if it keeps a list."""
+    return getattr(instance._meta.get_field(field), "renditions_field", None)
+
+
 # --- images ----------------------------------------------------------------------------
 
 
@@ -165,8 +168,9 @@ def refresh_image_renditions(
 ) -> dict[str, Any]:
     """(Re)make the resized copies of one image field; safe to run twice.
 
-    When the model has a renditions JSON field (``hero_renditions``), the list is stored there
-    (only if the row still holds the same file), and cached pages are invalidated.
+    When the field lists its renditions (``RenditionImageField.renditions_field``),
+    the list is stored there (only if the row still holds the same file), and cached
+    pages are invalidated.
     """
     model = apps.get_model(app_label, model_name)
     instance = model._default_manager.filter(pk=pk).first()
@@ -185,12 +189,8 @@ def refresh_image_renditions(
 def _record_renditions(
     instance: Model, field: str, source: str, entries: list[dict[str, Any]]
 ) -> None:
-    listed = renditions_field(field)
-    try:
-        instance._meta.get_field(listed)
-    except FieldDoesNotExist:
-        return
-    if getattr(instance, listed) == entries:
+    listed = _renditions_field(instance, field)
+    if listed is None or getattr(instance, listed) == entries:
         return
     # update(), not save(): no version bump or save logic for a background write,
     # and a row whose image was replaced meanwhile is left to that image's task.
@@ -217,9 +217,9 @@ def schedule_image_renditions(instance: Model, field: str) -> None:
     )
     if result is None or result.status != TaskResultStatus.SUCCESSFUL:
         return
-    listed = renditions_field(field)
+    listed = _renditions_field(instance, field)
     if (
-        hasattr(instance, listed)
+        listed is not None
         and result.return_value["source"] == getattr(instance, field).name
     ):
         setattr(instance, listed, result.return_value["renditions"])

@@ -21,13 +21,7 @@ from django.utils import timezone
 
 from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
-from core.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_image,
-)
+from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 
@@ -202,7 +196,7 @@ class Release(models.Model):
         blank=True,
         related_name="releases",
     )
-    cover = CheckedImageField(
+    cover = RenditionImageField(
         upload_to="covers/%Y/",
         blank=True,
         validators=[validate_image],
@@ -243,13 +237,7 @@ class Release(models.Model):
         self.description = clean_html(self.description)
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="release")
-        update_fields = kwargs.get("update_fields")
-        needs_renditions, changed = prepare_image(self, "cover", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "cover")
 
     def get_absolute_url(self) -> str:
         return cached_reverse("discography:release", slug=self.slug)
@@ -259,24 +247,6 @@ class Release(models.Model):
             raise ValidationError(
                 {"cover_alt": "Describe the cover for screen readers."}
             )
-
-    # What templates show: the cover's renditions (originals until they are made).
-
-    @property
-    def cover_image(self) -> Renditions:
-        return Renditions.of(self, "cover")
-
-    @property
-    def cover_src(self) -> str:
-        return self.cover_image.src
-
-    @property
-    def cover_srcset_webp(self) -> str:
-        return self.cover_image.srcset_webp
-
-    @property
-    def cover_srcset_fallback(self) -> str:
-        return self.cover_image.srcset_fallback
 
     @property
     def artist_credit(self) -> str:

@@ -23,13 +23,7 @@ from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
 from articles.models.topics import StoryTopic
-from core.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_hero_image,
-)
+from core.images import RenditionImageField, validate_hero_image
 from core.rows import fetch_instances
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
@@ -362,7 +356,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(blank=True)
 
-    hero_image = CheckedImageField(
+    hero_image = RenditionImageField(
         upload_to="articles/hero/originals/%Y/%m/",
         blank=True,
         validators=[validate_hero_image],
@@ -458,12 +452,7 @@ class Article(models.Model):
             self._before_update()
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-        needs_renditions, changed = prepare_image(self, "hero_image", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] |= changed
         super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "hero_image")
 
     def get_absolute_url(self) -> str:
         return cached_reverse("articles:detail", slug=self.slug)
@@ -531,27 +520,6 @@ class Article(models.Model):
         cheaper than strip_tags' parser on every story render."""
         words = len(_TAG_RE.sub("", self.body or "").split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
-
-    @property
-    def hero(self) -> Renditions:
-        """The hero's renditions as templates read them (src, srcsets)."""
-        return Renditions.of(self, "hero_image")
-
-    @property
-    def hero_src(self) -> str:
-        return self.hero.src
-
-    @property
-    def hero_srcset_webp(self) -> str:
-        return self.hero.srcset_webp
-
-    @property
-    def hero_srcset_fallback(self) -> str:
-        return self.hero.srcset_fallback
-
-    @property
-    def hero_thumbnail_url(self) -> str:
-        return self.hero.smallest_url
 
 
 # Bylines, sources and corrections are restored together with their story.

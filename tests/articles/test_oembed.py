@@ -437,7 +437,7 @@ def test_a_fetched_still_is_stored_clean_and_gets_renditions(endpoints):
     post.refresh_from_db()
     assert post.thumbnail and post.thumbnail_renditions
     assert {e["format"] for e in post.thumbnail_renditions} == {"JPEG", "WEBP"}
-    assert ".webp 32w" in post.thumbnail_srcset_webp
+    assert ".webp 32w" in post.thumbnail.srcset_webp
 
 
 @pytest.mark.django_db
