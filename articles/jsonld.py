@@ -42,7 +42,7 @@ def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
                 request, reverse("articles:author", args=[byline.author.slug])
             ),
         }
-        for byline in article.bylines.all()
+        for byline in article.byline_list
     ]
     modified = max(
         filter(None, [article.updated_at, article.published_at, article.last_noted_at])
@@ -69,10 +69,10 @@ def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
         data["description"] = article.dek
     if article.section:
         data["articleSection"] = article.section.name
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
-    about = [artist.name for artist in article.artists.all()]
+    about = [artist.name for artist in article.artist_list]
     if about:
         data["about"] = [{"@type": "Thing", "name": name} for name in about]
     return {k: v for k, v in data.items() if v is not None}

@@ -112,7 +112,7 @@ def reaction_text(text: str) -> SafeString:
 
 def with_embeds(body: str | None, article=None) -> SafeString:
     """Sanitized body with post cards, built from the story's fetched posts."""
-    posts = article.social_posts.all() if getattr(article, "pk", None) else ()
+    posts = article.social_post_list if getattr(article, "pk", None) else ()
     return render_body_with_embeds(body, posts)
 
 

@@ -12,25 +12,38 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models.query import ModelIterable
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
 
-from articles.jsonrows import OUTER_PK, RelatedList, attach_lists, concrete_attnames
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
+from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
+from artists.models import Artist
 from core.images import RenditionImageField, validate_hero_image
-from core.rows import fetch_instances
+from core.rows import CarriedList, concrete_attnames, fetch_instances
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
+from discography.models import Release
 
-__all__ = ["Article", "ArticleQuerySet", *_editorial_all]
+__all__ = ["STORY_LISTS", "Article", "ArticleQuerySet", *_editorial_all]
 
 WORDS_PER_MINUTE = 230
+# The lists the story page shows (Article's CarriedList attributes).
+STORY_LISTS = (
+    "byline_list",
+    "source_list",
+    "correction_list",
+    "tag_list",
+    "artist_list",
+    "release_list",
+    "social_post_list",
+)
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -94,19 +107,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> Self:
         """Newest first, with what a story card shows in the same query (flat lists)."""
-        return self._with_lists("bylines").order_by("-published_at", "-pk")
+        return self._with_lists("byline_list").order_by("-published_at", "-pk")
 
     def for_detail(self) -> Self:
-        """Everything the story page shows, in one query (see articles/jsonrows.py)."""
-        return self._with_lists(*_story_lists())
+        """Everything the story page shows, in one query: the story, its section and
+        its seven small lists, each carried as a JSON array (core.rows.CarriedList)."""
+        return self._with_lists(*STORY_LISTS)
 
     def _with_lists(self, *names: str) -> Self:
-        lists = _story_lists()
-        queryset = self.select_related("section").annotate(
-            **{lists[name].annotation: lists[name].expression() for name in names}
+        return self.select_related("section").annotate(
+            **CarriedList.annotations(Article, *names)
         )
-        queryset._iterable_class = _WithListsIterable
-        return queryset
 
     def about_artist(self, artist) -> Self:
         """Stories linked to an artist, for the artist's profile and feed."""
@@ -121,8 +132,8 @@ class ArticleQuerySet(models.QuerySet):
         (articles/models/topics.py); elsewhere each kind walks the newest stories
         through the link tables, glued with UNION ALL.
         """
-        artist_ids = [a.pk for a in article.artists.all()]
-        tag_ids = [t.pk for t in article.tags.all()]
+        artist_ids = [a.pk for a in article.artist_list]
+        tag_ids = [t.pk for t in article.tag_list]
         alias = self.db
         connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -166,8 +177,6 @@ class ArticleQuerySet(models.QuerySet):
 @functools.cache
 def _related_sql(kind: str, count: int) -> str:
     """One arm of the related-stories union: the newest ``limit`` of one kind."""
-    from taggit.models import TaggedItem
-
     table = Article._meta.db_table
     # ``count`` placeholders, or (count 0, PostgreSQL) one array of any length.
     where = f"IN ({', '.join(['%s'] * count)})" if count else "= ANY(%s)"
@@ -210,105 +219,6 @@ _RELATED_BY_TOPICS_SQL = (
 # The columns each arm selects before its flag (what a related-story link shows).
 _RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
-
-
-class _WithListsIterable(ModelIterable):
-    """Yields stories with their JSON-carried lists moved into the prefetch cache."""
-
-    def __iter__(self):
-        lists = tuple(_story_lists().values())
-        for story in super().__iter__():
-            attach_lists(story, lists)
-            yield story
-
-
-@functools.cache
-def _story_lists() -> dict[str, RelatedList]:
-    """The small lists a story card or page shows, each carried as a JSON array."""
-    from taggit.models import Tag
-
-    from articles.models.social import SocialPost
-    from artists.models import Artist
-    from discography.models import Release
-
-    story = OUTER_PK
-    # Fields a card, chip or byline may show; any other is deferred (a query if read).
-    author_fields = tuple(
-        f"author__{name}" for name in ("id", "display_name", "slug", "role")
-    )
-    lists = [
-        RelatedList(
-            "bylines",
-            Byline,
-            Byline.objects.filter(article=story).order_by("position", "pk"),
-            ("id", "position", *author_fields),
-            back_reference="article",
-        ),
-        RelatedList(
-            "sources",
-            Source,
-            Source.objects.filter(article=story).order_by("position", "pk"),
-            concrete_attnames(Source, leave_out=["article"]),
-            back_reference="article",
-        ),
-        RelatedList(
-            "corrections",
-            Correction,
-            Correction.objects.filter(article=story).order_by("noted_at", "pk"),
-            concrete_attnames(Correction, leave_out=["article"]),
-            back_reference="article",
-        ),
-        RelatedList(
-            "tags",
-            Tag,
-            Tag.objects.filter(
-                taggit_taggeditem_items__object_id=story,
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
-            ).order_by("taggit_taggeditem_items__id"),
-            concrete_attnames(Tag),
-        ),
-        RelatedList(
-            "artists",
-            Artist,
-            Artist.objects.filter(articles=story),
-            (
-                "id",
-                "name",
-                "native_name",
-                "slug",
-                "kind",
-                "disambiguation",
-                "photo",
-                "photo_width",
-                "photo_height",
-                "photo_alt",
-            ),
-        ),
-        RelatedList(
-            "releases",
-            Release,
-            Release.objects.filter(articles=story),
-            (
-                "id",
-                "title",
-                "slug",
-                "kind",
-                "released_on",
-                "cover",
-                "cover_width",
-                "cover_height",
-                "cover_alt",
-            ),
-        ),
-        RelatedList(
-            "social_posts",
-            SocialPost,
-            SocialPost.objects.filter(articles=story).for_cards(),
-            concrete_attnames(SocialPost, leave_out=["fetch_error", "fetched_at"]),
-        ),
-    ]
-    return {related.name: related for related in lists}
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -419,6 +329,63 @@ class Article(models.Model):
 
     objects = ArticleManager()
 
+    # The small lists a story card or page shows, as plain lists: carried in the
+    # story's own query by for_listing() and for_detail() (core.rows.CarriedList),
+    # else read with one query each. Fields not carried are deferred.
+    byline_list = CarriedList(
+        Byline,
+        parent="article",
+        fields=(
+            "id",
+            "position",
+            *(f"author__{name}" for name in ("id", "display_name", "slug", "role")),
+        ),
+        order_by=("position", "id"),
+    )
+    source_list = CarriedList(
+        Source,
+        parent="article",
+        fields=concrete_attnames(Source, leave_out=["article"]),
+        order_by=("position", "id"),
+    )
+    correction_list = CarriedList(
+        Correction,
+        parent="article",
+        fields=concrete_attnames(Correction, leave_out=["article"]),
+        order_by=("noted_at", "id"),
+    )
+    tag_list = CarriedList(
+        Tag,
+        parent="taggit_taggeditem_items__object_id",
+        where=Q(
+            taggit_taggeditem_items__content_type__app_label="articles",
+            taggit_taggeditem_items__content_type__model="article",
+        ),
+        fields=concrete_attnames(Tag),
+        order_by=("taggit_taggeditem_items__id",),
+    )
+    # Chips link the artists and releases (names for the structured data, too).
+    artist_list = CarriedList(
+        Artist,
+        parent="articles",
+        fields=("id", "name", "slug"),
+        order_by=("sort_name", "name"),
+    )
+    release_list = CarriedList(
+        Release,
+        parent="articles",
+        fields=("id", "title", "slug"),
+        order_by=("-released_on", "title"),
+    )
+    social_post_list = CarriedList(
+        SocialPost,
+        parent="articles",
+        fields=concrete_attnames(
+            SocialPost, leave_out=["fetch_error", "fetched_at", "created_at"]
+        ),
+        order_by=("id",),
+    )
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
@@ -512,7 +479,7 @@ class Article(models.Model):
     @property
     def last_noted_at(self):
         """When the latest correction or update was added (uses the prefetch)."""
-        return max((c.noted_at for c in self.corrections.all()), default=None)
+        return max((c.noted_at for c in self.correction_list), default=None)
 
     @property
     def reading_minutes(self) -> int:
