@@ -31,7 +31,14 @@ from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 from discography.models import Release
 
-__all__ = ["STORY_LISTS", "Article", "ArticleQuerySet", *_editorial_all]
+__all__ = [
+    "STORY_LISTS",
+    "Article",
+    "ArticleQuerySet",
+    "approved",
+    "live",
+    *_editorial_all,
+]
 
 WORDS_PER_MINUTE = 230
 # The lists the story page shows (Article's CarriedList attributes).
@@ -70,20 +77,41 @@ def sanitize_body(html: str | None) -> str:
     return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
 
 
+# The "live" rule, stated once: a story readers see is approved for publication
+# (status published, with a publication time) and due. published(), scheduled() and
+# Article.is_live read it here; the SQL that repeats it (the related-stories
+# statements below, the story-topic triggers of migration 0502) is held to it by
+# tests/articles/test_live_rule.py.
+
+
+def approved() -> Q:
+    """Approved for publication, due or not (what the story-topic triggers keep)."""
+    return Q(status=Article.Status.PUBLISHED, published_at__isnull=False)
+
+
+def live(at: datetime.datetime) -> Q:
+    """Approved and due at ``at``: what anonymous readers may see."""
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=at)
+
+
+def is_live(story: Article, at: datetime.datetime) -> bool:
+    """``live(at)`` for one story in memory (no query)."""
+    return (
+        story.status == Article.Status.PUBLISHED
+        and story.published_at is not None
+        and story.published_at <= at
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime.datetime | None = None) -> Self:
         """What anonymous readers may see (now, or ``at``); drafts, scheduled and
         archived stories 404."""
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now() if at is None else at,
-        )
+        return self.filter(live(timezone.now() if at is None else at))
 
     def scheduled(self) -> Self:
         """Approved stories waiting for their publication time (no cron needed)."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
+        return self.filter(approved(), published_at__gt=timezone.now())
 
     def next_go_live(self) -> datetime.datetime | None:
         """When the next scheduled story goes live (None when none waits): the page
@@ -196,17 +224,22 @@ def _related_sql(kind: str, count: int) -> str:
     return (
         "SELECT a.id, a.headline, a.slug, a.published_at, %(flag)s AS is_picked "
         f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
-        "WHERE v.status = %s AND v.published_at <= %s AND v.id <> %s "
+        f"WHERE {_LIVE_SQL.format(story='v')} AND v.id <> %s "
         f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
     )
 
 
-# The newest few published stories of each (kind, topic) pair, merged: the newest
-# ``limit`` distinct ones (the outer filter re-checks that each is live).
+# live() in SQL for the hand-written statements ({story} names the story's table);
+# its parameters are the status and the moment, in that order.
+_LIVE_SQL = "{story}.status = %s AND {story}.published_at <= %s"
+
+# The newest few due stories of each (kind, topic) pair (the topic table holds the
+# approved ones: migration 0502), merged: the newest ``limit`` distinct ones (the
+# outer filter re-checks that each is live).
 _RELATED_BY_TOPICS_SQL = (
     "SELECT a.id, a.headline, a.slug, a.published_at, 0 AS is_picked"
     " FROM articles_article a"
-    " WHERE a.status = %s AND a.published_at <= %s AND a.id IN ("
+    f" WHERE {_LIVE_SQL.format(story='a')} AND a.id IN ("
     " SELECT n.article_id"
     " FROM unnest(%s::varchar[], %s::bigint[]) AS t(kind, topic_id)"
     " CROSS JOIN LATERAL (SELECT s.article_id, s.published_at"
@@ -462,18 +495,14 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return is_live(self, timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and not self.is_live
         )
 
     @property
