@@ -63,3 +63,20 @@ def test_the_image_holds_every_template_folder_the_settings_name():
     }
     assert folders == {"jinja2", "templates"}
     assert folders <= copied
+
+
+def test_the_image_holds_every_package_of_the_project():
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {
+        pattern.rstrip("*")
+        for pattern in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    assert "core" in packages
+    assert packages <= copied
