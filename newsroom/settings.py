@@ -307,7 +307,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SITE_NAME = env("SITE_NAME", "Newsroom")
 
-# Whole-page cache for anonymous readers (newsroom/pagecache.py).
+# Whole-page cache for anonymous readers (core/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
@@ -405,7 +405,7 @@ PERMISSIONS_POLICY = {
 }
 
 # Redis, when configured, through a wrapper that falls back to an in-process cache
-# while Redis is unreachable (newsroom/cache.py), so the site keeps answering.
+# while Redis is unreachable (core/cache.py), so the site keeps answering.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
 
