@@ -302,8 +302,9 @@ class RenditionImageField(CheckedImageField):
     def contribute_to_class(self, cls: type[Model], name: str, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, **kwargs)
         if not cls._meta.abstract:
-            signals.pre_save.connect(self._before_save, sender=cls)
-            signals.post_save.connect(self._after_save, sender=cls)
+            # No sender: a proxy or child model's saves are sent under its own name.
+            signals.pre_save.connect(self._before_save)
+            signals.post_save.connect(self._after_save)
 
     def _pending_key(self) -> str:
         return f"_renditions_pending_{self.attname}"
@@ -317,7 +318,9 @@ class RenditionImageField(CheckedImageField):
         (or is missing). A cleared image, or a list of another file, is emptied at
         once: a page never shows another picture's renditions.
         """
-        if raw or (update_fields is not None and self.attname not in update_fields):
+        if not isinstance(instance, self.model) or raw:
+            return
+        if update_fields is not None and self.attname not in update_fields:
             return
         image = getattr(instance, self.attname)
         listed = getattr(instance, self.renditions_field) or []

@@ -51,6 +51,34 @@ class JSONArrayAgg(Aggregate):
         )
 
 
+class RememberedSubquery(Subquery):
+    """A ``Subquery`` that compiles to SQL once per database alias.
+
+    Once resolved into a query its SQL can no longer change, and a queryset built
+    once and filtered on every request (the story page's) compiles the same seven
+    subqueries each time; that cost more than PostgreSQL took to answer them. A copy
+    (a relabelled or newly resolved one) starts afresh.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.compiled: dict[str, tuple[str, tuple]] = {}
+
+    def copy(self) -> RememberedSubquery:
+        clone = super().copy()
+        clone.compiled = {}
+        return clone
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        if template is not None or extra_context:
+            return super().as_sql(compiler, connection, template, **extra_context)
+        found = self.compiled.get(connection.alias)
+        if found is None:
+            sql, params = super().as_sql(compiler, connection)
+            found = self.compiled[connection.alias] = (sql, tuple(params))
+        return found
+
+
 # --- building instances ------------------------------------------------------------------
 
 
@@ -222,7 +250,7 @@ class CarriedList:
         )
 
     @functools.cached_property
-    def expression(self) -> Subquery:
+    def expression(self) -> RememberedSubquery:
         """The correlated subquery carrying every row of one parent as a JSON array
         of arrays (values in ``carried`` order: no key is repeated per row). Built
         once: each query that uses it resolves a copy."""
@@ -233,7 +261,7 @@ class CarriedList:
             .annotate(rows=JSONArrayAgg(JSONArray(*self.carried)))
             .values("rows")
         )
-        return Subquery(rows, output_field=models.JSONField())
+        return RememberedSubquery(rows, output_field=models.JSONField())
 
     def __get__(self, instance: models.Model | None, owner: type) -> Any:
         if instance is None:
@@ -273,7 +301,9 @@ class CarriedList:
                 setattr(obj, self.back_reference, instance)
 
     @staticmethod
-    def annotations(model: type[models.Model], *names: str) -> dict[str, Subquery]:
+    def annotations(
+        model: type[models.Model], *names: str
+    ) -> dict[str, RememberedSubquery]:
         """``queryset.annotate(**CarriedList.annotations(Article, "tag_list"))``."""
         lists = [getattr(model, name) for name in names]
         return {carried.annotation: carried.expression for carried in lists}

@@ -147,7 +147,8 @@ def enqueue_on_commit(
 
 
 def _model_label(instance: Model) -> tuple[str, str]:
-    return instance._meta.app_label, instance._meta.model_name
+    concrete = instance._meta.concrete_model._meta  # a proxy's rows are its model's
+    return concrete.app_label, concrete.model_name
 
 
 def _renditions_field(instance: Model, field: str) -> str | None:

@@ -95,3 +95,19 @@ def test_a_new_picture_saved_with_update_fields_gets_its_renditions():
     stored = Article.objects.get(pk=story.pk)
     assert {e["source"] for e in stored.hero_renditions} == {stored.hero_image.name}
     assert stored.hero_image.srcset_fallback.endswith("700w")
+
+
+@pytest.mark.django_db
+@isolate_apps("articles")
+def test_a_proxy_models_saves_make_renditions_too():
+    class FrontPageStory(Article):
+        class Meta:
+            proxy = True
+            app_label = "articles"
+
+    story = FrontPageStory.objects.create(
+        headline="Through a proxy",
+        hero_image=ContentFile(image_file(640, 360), name="proxy.jpg"),
+    )
+    assert story.hero_image.srcset_webp.endswith("640w")
+    assert Article.objects.get(pk=story.pk).hero_renditions
