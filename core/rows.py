@@ -197,11 +197,13 @@ def _sort_key(value: Any) -> tuple[bool, Any]:
 class CarriedList:
     """``story.tag_list``: a small related list of a model's instance.
 
-    A queryset that asks for it (``queryset.annotate(**lists.annotations(...))``)
-    carries the list in the parent's own query as one JSON array; reading the
-    attribute then builds the instances once, with no query. An instance fetched
-    without it reads the list with one query the first time. Either way the
-    attribute is a plain list, in ``order_by`` order.
+    A queryset that asks for it
+    (``queryset.annotate(**CarriedList.annotations(Article, "tag_list"))``) carries
+    the list in the parent's own query as one JSON array; reading the attribute then
+    builds the instances once, with no query. An instance fetched without it reads
+    the list with one query the first time. Either way the attribute is a plain list
+    in ``order_by`` order (carried rows are sorted in Python by their values; read
+    ones by the database, so text may sort by its collation there).
 
     ``model`` is the rows' model; ``parent`` the lookup from a row to the parent's
     primary key (``"article"``, ``"articles"``…), with ``where`` for any further
