@@ -13,6 +13,7 @@ COPY newsroom ./newsroom
 COPY articles ./articles
 COPY artists ./artists
 COPY discography ./discography
+COPY core ./core
 RUN pip install -c constraints.txt .
 
 COPY manage.py ./

@@ -31,7 +31,6 @@ from articles.moderation import approve_reaction, feature_reaction
 from articles.social_demo import DEMO_POST_URLS, load_demo_posts
 from artists.models import Artist
 from discography.models import Release, Track
-from newsroom.groups import EDITORS, MODERATORS
 
 DESK_USERNAME = "demo-desk"
 
@@ -316,7 +315,7 @@ STORIES = [
 SCHEDULE_AHEAD = datetime.timedelta(hours=6)
 
 
-def _desk_user():
+def _desk_user(editors: Group):
     """The editor the demo acts as; it cannot log in (no usable password)."""
     user, created = get_user_model().objects.get_or_create(
         username=DESK_USERNAME,
@@ -325,7 +324,7 @@ def _desk_user():
     if created:
         user.set_unusable_password()
         user.save()
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user.groups.add(editors)
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
 
@@ -391,10 +390,11 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
     return article
 
 
-def load() -> str:
-    """Create or update the demo stories by slug."""
+def load(*, editors: Group, moderators: Group) -> str:
+    """Create or update the demo stories by slug; the demo desk acts as a member of
+    ``editors`` and approves the demo reactions as one of ``moderators``."""
     load_demo_posts()  # first, so saving the IU story links posts with their details
-    desk = _desk_user()
+    desk = _desk_user(editors)
     sections = {s.slug: s for s in Section.objects.all()}
     authors = {}
     for name, (role, bio) in AUTHORS.items():
@@ -415,11 +415,11 @@ def load() -> str:
         },
     )
     iu.related_articles.set([stories[1], stories[2], stories[4]])
-    reactions = _load_reactions(iu)
+    reactions = _load_reactions(iu, moderators)
     return f"{len(stories)} stories, {reactions} approved fan reactions"
 
 
-def _load_reactions(story: Article) -> int:
+def _load_reactions(story: Article, moderators: Group) -> int:
     """Approved demo reactions, decided through the moderation service (audited)."""
     moderator, created = get_user_model().objects.get_or_create(
         username=MODERATION_USERNAME,
@@ -428,7 +428,7 @@ def _load_reactions(story: Article) -> int:
     if created:
         moderator.set_unusable_password()
         moderator.save()
-    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    moderator.groups.add(moderators)
     moderator = get_user_model().objects.get(pk=moderator.pk)  # fresh permissions
     for hour, (name, message, emoji, featured) in enumerate(IU_REACTIONS, start=10):
         reaction, _ = FanReaction.objects.get_or_create(

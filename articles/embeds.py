@@ -24,8 +24,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, SocialPost
+from articles.oembed import fetch_social_post_details
 from articles.social_urls import PostRef, parse_post_url
-from newsroom.sanitize import clean_html
+from core.sanitize import clean_html
 
 __all__ = [
     "find_post_refs",
@@ -112,8 +113,6 @@ def fetch_new_posts(post_ids: Iterable[int]) -> None:
     Called after the commit: a worker then finds the posts, and inline (no worker)
     the network is never asked while the story's transaction is open.
     """
-    from articles.oembed import fetch_social_post_details
-
     for post_id in post_ids:
         try:
             fetch_social_post_details.enqueue(post_id)

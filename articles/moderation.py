@@ -118,7 +118,7 @@ def client_address(request: HttpRequest) -> str:
     """The reader's address, as the project's middleware decided it.
 
     Behind nginx the connecting peer is nginx for everyone; the middleware
-    (``newsroom.clientaddress``, from ``TRUSTED_PROXY_COUNT``) has already put the
+    (``core.clientaddress``, from ``TRUSTED_PROXY_COUNT``) has already put the
     reader's own address in REMOTE_ADDR. X-Forwarded-For is never read here: its
     left-hand entries are whatever the client sent.
     """

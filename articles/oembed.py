@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from articles.models import SocialPost
 from articles.social_urls import Platform
-from newsroom.images import check_image, reencode_without_metadata
-from newsroom.tasks import Backoff, retrying_task
+from core.images import check_image, reencode_without_metadata
+from core.tasks import Backoff, retrying_task
 
 __all__ = [
     "OEmbedError",

@@ -19,7 +19,7 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Transition
-from newsroom import pagecache
+from core import pagecache
 
 User = AbstractBaseUser | AnonymousUser
 Status = Article.Status
@@ -290,5 +290,5 @@ def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
     links.update(tag=target)
     sources.delete()
     # update() sends no signal: tell the page cache that tag pages and stories changed.
-    transaction.on_commit(pagecache.bump_generation, robust=True)
+    pagecache.content_changed(target)
     return target

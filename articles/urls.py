@@ -1,7 +1,7 @@
 from django.urls import path
 
+from articles import feeds
 from articles.views import article, reactions
-from newsroom.feeds import TagStoriesFeed
 
 app_name = "articles"
 
@@ -13,8 +13,21 @@ urlpatterns = [
     ),
     path("drafts/<int:pk>/preview/", article.article_preview, name="preview"),
     path("tags/<str:slug>/", article.tag_detail, name="tag"),
-    path("tags/<str:slug>/feed/", TagStoriesFeed.as_view(), name="tag_feed"),
+    path("tags/<str:slug>/feed/", feeds.TagStoriesFeed.as_view(), name="tag_feed"),
     path("sections/<str:slug>/", article.section_detail, name="section"),
     path("authors/<str:slug>/", article.author_detail, name="author"),
     path("reactions/token/", reactions.reaction_token, name="reaction_token"),
+]
+
+# Stories about an artist, at the artist's address and under the artists' names
+# (``artists:feed``): the project mounts these beside artists.urls, so that the
+# artists app never has to know about stories.
+artist_feed_urlpatterns = [
+    path("artists/<str:slug>/feed/", feeds.ArtistStoriesFeed.as_view(), name="feed"),
+]
+
+# The site-wide feeds (``feeds:latest``), mounted by the project at /feeds/.
+latest_feed_urlpatterns = [
+    path("latest/", feeds.LatestStoriesFeed.as_view(), name="latest"),
+    path("latest/atom/", feeds.LatestStoriesAtomFeed.as_view(), name="latest_atom"),
 ]

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
-from newsroom.sanitize import SanitizeReportAdminMixin, clean_html
+from core.sanitize import SanitizeReportAdminMixin, clean_html
 
 # Editors paste addresses without a scheme; assume HTTPS (Django 6's default).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}

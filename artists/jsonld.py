@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from artists.models import Artist, Membership
-from newsroom.urlcache import url_of
+from core.urlcache import url_of
 
 
 def _person_or_group(artist: Artist, request: HttpRequest) -> dict[str, Any]:

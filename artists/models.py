@@ -17,15 +17,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
-from newsroom.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_image,
-)
-from newsroom.sanitize import clean_html
-from newsroom.urlcache import cached_reverse
+from core.images import RenditionImageField, validate_image
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
 
 __all__ = ["Agency", "Artist", "ArtistAlias", "ArtistLink", "Membership"]
 
@@ -158,7 +152,7 @@ class Artist(models.Model):
     debuted_on = models.DateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
-    photo = CheckedImageField(
+    photo = RenditionImageField(
         upload_to="artists/%Y/",
         blank=True,
         validators=[validate_image],
@@ -174,7 +168,7 @@ class Artist(models.Model):
         help_text="Describe the photo for readers who cannot see it.",
     )
     photo_credit = models.CharField(max_length=200, blank=True)
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     agencies = models.ManyToManyField(Agency, blank=True, related_name="artists")
     # Matching keys (see artists.slugs.name_key), kept in step by save().
@@ -211,13 +205,7 @@ class Artist(models.Model):
             self.slug = unique_slug(
                 self, self.name or self.native_name, fallback="artist"
             )
-        update_fields = kwargs.get("update_fields")
-        needs_renditions, changed = prepare_image(self, "photo", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "photo")
 
     def get_absolute_url(self) -> str:
         return cached_reverse("artists:detail", slug=self.slug)
@@ -231,24 +219,6 @@ class Artist(models.Model):
             raise ValidationError(
                 {"debuted_on": "The debut cannot come before the birth or formation."}
             )
-
-    # What templates show: the photo's renditions (originals until they are made).
-
-    @property
-    def photo_image(self) -> Renditions:
-        return Renditions.of(self, "photo")
-
-    @property
-    def photo_src(self) -> str:
-        return self.photo_image.src
-
-    @property
-    def photo_srcset_webp(self) -> str:
-        return self.photo_image.srcset_webp
-
-    @property
-    def photo_srcset_fallback(self) -> str:
-        return self.photo_image.srcset_fallback
 
     @property
     def is_group(self) -> bool:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from artists.filters import LETTERS, ArtistFilter
 from artists.jsonld import artist_jsonld
 from artists.models import Artist, ArtistAlias, Membership
-from newsroom.querystring import page_number
+from core.querystring import page_number
 
 ARTISTS_PER_PAGE = 48
 

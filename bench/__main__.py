@@ -106,7 +106,7 @@ def main() -> int:
 
     from bench import load, measure, seed
     from bench.report import write_report
-    from newsroom import pagecache
+    from core import pagecache
 
     if connection.vendor != "postgresql":
         log("BENCH_DATABASE_URL must point at PostgreSQL")

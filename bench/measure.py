@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from newsroom import pagecache
+from core import pagecache
 
 SEARCH_QUERIES = (
     "IU",

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from artists.admin import URL_FIELD_OVERRIDES, SortableInlineMixin, thumbnail
+from core.sanitize import SanitizeReportAdminMixin, clean_html
 from discography.forms import RunningTimeField
 from discography.models import (
     MusicVideo,
@@ -17,7 +18,6 @@ from discography.models import (
     Track,
     TrackFeature,
 )
-from newsroom.sanitize import SanitizeReportAdminMixin, clean_html
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):

@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from discography.templatetags.discography_tags import running_time
+from discography.templating import running_time
 
 
 class RunningTimeField(forms.DurationField):

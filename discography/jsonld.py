@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.urlcache import url_of
 from discography.models import Release
-from discography.templatetags.discography_tags import iso_duration
-from newsroom.urlcache import url_of
+from discography.templating import iso_duration
 
 RELEASE_TYPES = {
     Release.Kind.ALBUM: "https://schema.org/AlbumRelease",

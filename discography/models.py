@@ -21,15 +21,9 @@ from django.utils import timezone
 
 from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
-from newsroom.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_image,
-)
-from newsroom.sanitize import clean_html
-from newsroom.urlcache import cached_reverse
+from core.images import RenditionImageField, validate_image
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
 
 __all__ = [
     "MusicVideo",
@@ -202,7 +196,7 @@ class Release(models.Model):
         blank=True,
         related_name="releases",
     )
-    cover = CheckedImageField(
+    cover = RenditionImageField(
         upload_to="covers/%Y/",
         blank=True,
         validators=[validate_image],
@@ -217,7 +211,7 @@ class Release(models.Model):
         blank=True,
         help_text="Describe the cover for readers who cannot see it.",
     )
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     description = models.TextField(blank=True, help_text="Rich text.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -243,13 +237,7 @@ class Release(models.Model):
         self.description = clean_html(self.description)
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="release")
-        update_fields = kwargs.get("update_fields")
-        needs_renditions, changed = prepare_image(self, "cover", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "cover")
 
     def get_absolute_url(self) -> str:
         return cached_reverse("discography:release", slug=self.slug)
@@ -259,24 +247,6 @@ class Release(models.Model):
             raise ValidationError(
                 {"cover_alt": "Describe the cover for screen readers."}
             )
-
-    # What templates show: the cover's renditions (originals until they are made).
-
-    @property
-    def cover_image(self) -> Renditions:
-        return Renditions.of(self, "cover")
-
-    @property
-    def cover_src(self) -> str:
-        return self.cover_image.src
-
-    @property
-    def cover_srcset_webp(self) -> str:
-        return self.cover_image.srcset_webp
-
-    @property
-    def cover_srcset_fallback(self) -> str:
-        return self.cover_image.srcset_fallback
 
     @property
     def artist_credit(self) -> str:

@@ -2,15 +2,15 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
+from newsroom.groups import sync_groups
+
 
 def _sync_staff_groups(sender, **kwargs) -> None:
-    from newsroom.groups import sync_groups
-
     sync_groups()
 
 
 class NewsroomConfig(AppConfig):
-    """The project itself: site-wide views, template tags, commands and staff groups."""
+    """The project itself: site-wide views, commands, the admin site and staff groups."""
 
     name = "newsroom"
 
@@ -20,9 +20,6 @@ class NewsroomConfig(AppConfig):
         post_migrate.connect(
             _sync_staff_groups, sender=self, dispatch_uid="staff-groups"
         )
-        from newsroom.pagecache import connect_invalidation
-
-        connect_invalidation()
         from newsroom.login_throttle import on_login_failed
 
         # Every failed staff sign-in counts against its account, whichever handler

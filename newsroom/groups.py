@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+from django.apps import apps as installed_apps
+
 WRITERS = "Writers"
 EDITORS = "Editors"
 MODERATORS = "Moderators"
@@ -81,10 +83,8 @@ def permission_matches(group: str, app_label: str, codename: str) -> bool:
     )
 
 
-def sync_groups(apps=None) -> None:
+def sync_groups(apps=installed_apps) -> None:
     """Create the groups and give each exactly the permissions of the policy."""
-    if apps is None:
-        from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     permissions = list(Permission.objects.select_related("content_type"))

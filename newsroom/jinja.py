@@ -28,16 +28,19 @@ from django.template.backends.jinja2 import Jinja2, Template
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 import jinja2
-from articles.templatetags.embeds import with_embeds
-from articles.templatetags.reactions import reaction_text
-from artists.templatetags.artist_tags import jsonld
-from discography.templatetags.discography_tags import iso_duration, running_time
-from newsroom.templatetags.newsroom import iso_datetime, sanitize
-from newsroom.urlcache import cached_reverse, reverse_or_none, url_of
+from articles import templating as story_helpers
+from articles.jsonld import story_jsonld
+from core.jsonld import jsonld
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse, reverse_or_none, url_of
+from discography import templating as music_helpers
+from jinja2 import pass_context
+from newsroom import seo
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -70,6 +73,18 @@ def _formatted(value: Any, format_string: str | None, zone, language: str) -> st
     if format_string == "iso":
         return iso_datetime(value)
     return defaultfilters.date(value, format_string)
+
+
+def iso_datetime(value: datetime.datetime | None) -> str:
+    """A ``<time datetime>`` value HTML accepts: whole seconds (``date:'c'`` keeps µs)."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return value.replace(microsecond=0).isoformat()
+
+
+def sanitize(html: str | None) -> SafeString:
+    """Render stored rich text: cleaned again on the way out, whatever is stored."""
+    return mark_safe(clean_html(html))  # noqa: S308 - cleaned by nh3 just above
 
 
 def _format(value: Any, format_string: str | None) -> str:
@@ -114,17 +129,64 @@ FILTERS = {
     "date": date,
     "href": url_of,
     "iso_datetime": iso_datetime_local,
-    "iso_duration": iso_duration,
+    "iso_duration": music_helpers.iso_duration,
     "jsonld": jsonld,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
     "link": link,
     "pluralize": defaultfilters.pluralize,
-    "reaction_text": reaction_text,
-    "running_time": running_time,
+    "reaction_text": story_helpers.reaction_text,
+    "running_time": music_helpers.running_time,
     "sanitize": sanitize,
     "truncatechars": defaultfilters.truncatechars,
-    "with_embeds": with_embeds,
+    "with_embeds": story_helpers.with_embeds,
+}
+
+
+# Helpers that need the request or run queries. Each app offers plain functions that
+# return data (or markup); here they meet the template that shows them.
+
+
+def _partial(template_name: str, data: Any) -> Any:
+    """A global rendering ``template_name`` with what ``data(request, ...)`` returns."""
+
+    @pass_context
+    def render(context: Context, *args: Any, **kwargs: Any) -> Markup:
+        values = data(context.get("request"), *args, **kwargs)
+        template = context.environment.get_template(template_name)
+        return Markup(template.render(values))  # noqa: S704 - rendered with autoescape
+
+    return render
+
+
+def _with_request(function: Any) -> Any:
+    """A global calling ``function(request, ...)`` with the page's request."""
+
+    @pass_context
+    def call(context: Context, *args: Any, **kwargs: Any) -> Any:
+        return function(context.get("request"), *args, **kwargs)
+
+    return call
+
+
+GLOBALS = {
+    "absolute_url": _with_request(seo.absolute_url),
+    "artist_discography": _partial(
+        "discography/_artist_discography.html",
+        lambda request, *args: music_helpers.artist_discography(*args),
+    ),
+    "artist_news": _partial(
+        "articles/_artist_news.html",
+        lambda request, *args, **kwargs: story_helpers.artist_news(*args, **kwargs),
+    ),
+    "breadcrumbs": _with_request(seo.breadcrumbs),
+    "canonical_url": _with_request(seo.canonical_url),
+    "reactions_block": _partial(
+        "articles/_reactions.html", story_helpers.reactions_block
+    ),
+    "story_jsonld": pass_context(
+        lambda context, article: story_jsonld(article, context["request"])
+    ),
 }
 
 
@@ -144,12 +206,7 @@ def environment(**options: Any) -> jinja2.Environment:
         }
     )
     env.filters.update(FILTERS)
-    # Reader-page helpers that run queries or need the request (reactions, JSON-LD,
-    # an artist's news and discography) are registered by newsroom.jinja_helpers,
-    # imported lazily so that this module does not import every app's models.
-    from newsroom import jinja_helpers
-
-    env.globals.update(jinja_helpers.GLOBALS)
+    env.globals.update(GLOBALS)
     return env
 
 

@@ -27,7 +27,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from newsroom.clientaddress import request_address, valid_address
+from core.clientaddress import request_address, valid_address
 from newsroom.models import LoginFailure
 
 if TYPE_CHECKING:

@@ -48,10 +48,10 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.jsonrows import instances_from_rows
 from articles.models import Article, StoryTopic
 from artists.models import Artist, ArtistAlias
 from artists.slugs import name_key
+from core.rows import instances_from_rows
 from discography.models import Release, ReleaseCredit, Track, TrackFeature
 
 MAX_QUERY_LENGTH = 200  # characters kept from what the reader typed

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from core.querystring import QueryDateField, page_number
 from newsroom import search
-from newsroom.querystring import QueryDateField, page_number
 
 
 class QueryDateFilter(django_filters.DateFilter):

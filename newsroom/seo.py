@@ -1,21 +1,35 @@
-"""Search-engine presence: robots.txt, and schema.org data for story pages."""
+"""Search-engine presence: robots.txt, the sitemap index, and the tags of a page's head.
+
+Each app says what it has for crawlers (``articles.sitemaps``, ``artists.sitemaps``,
+``discography.sitemaps``; their JSON-LD in each app's ``jsonld``); the project puts
+them together here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from articles.models import Article
-from newsroom.urlcache import reverse_or_none, url_of
+from articles.sitemaps import NewsSitemap, StorySitemap
+from artists.sitemaps import ArtistSitemap
+from core.jsonld import breadcrumbs_jsonld, jsonld
+from core.querystring import page_number
+from discography.sitemaps import ReleaseSitemap
 
 # Staff pages, previews and per-query pages are not for crawlers.
 DISALLOWED = ["/admin/", "/drafts/", "/news/preview/", "/search/", "/reactions/"]
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "news": NewsSitemap,
+    "artists": ArtistSitemap,
+    "releases": ReleaseSitemap,
+}
 
 
 @require_safe
@@ -28,93 +42,38 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-def _absolute(request: HttpRequest, url: str) -> str:
-    return request.build_absolute_uri(url)
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
 
 
-def story_images(article: Article, request: HttpRequest) -> list[str]:
-    """Absolute URLs of the hero renditions, largest first (what crawlers prefer)."""
-    entries = [e for e in article.hero_renditions or [] if e.get("format") != "WEBP"]
-    entries.sort(key=lambda entry: entry["width"], reverse=True)
-    return [_absolute(request, default_storage.url(e["name"])) for e in entries]
-
-
-def publisher(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
-        "url": _absolute(request, reverse("home")),
-    }
-
-
-def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
-    """The story as a schema.org NewsArticle (uses the detail page's prefetches)."""
-    url = _absolute(request, article.get_absolute_url())
-    authors = []
-    for byline in article.bylines.all():
-        author = {"@type": "Person", "name": byline.author.display_name}
-        # An author whose slug makes no address is named without one.
-        path = reverse_or_none("articles:author", byline.author.slug)
-        if path is not None:
-            author["url"] = _absolute(request, path)
-        authors.append(author)
-    modified = max(
-        filter(None, [article.updated_at, article.published_at, article.last_noted_at])
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One section's URLs; the news section adds the news:news elements."""
+    template = "newsroom/sitemap_news.xml" if section == "news" else "sitemap.xml"
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name=template
     )
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "headline": article.headline[:110],
-        "datePublished": article.published_at.isoformat()
-        if article.published_at
-        else None,
-        "dateModified": modified.isoformat(),
-        "author": authors or [publisher(request)],
-        "publisher": publisher(request),
-        "isAccessibleForFree": True,
-        "inLanguage": "en",
-    }
-    images = story_images(article, request)
-    if images:
-        data["image"] = images
-    if article.dek:
-        data["description"] = article.dek
-    if article.section:
-        data["articleSection"] = article.section.name
-    keywords = [tag.name for tag in article.tags.all()]
-    if keywords:
-        data["keywords"] = keywords
-    about = [artist.name for artist in article.artists.all()]
-    if about:
-        data["about"] = [{"@type": "Thing", "name": name} for name in about]
-    return {k: v for k, v in data.items() if v is not None}
 
 
-def breadcrumbs_jsonld(
-    crumbs: list[tuple[str, str]], request: HttpRequest
-) -> dict[str, Any]:
-    """A schema.org BreadcrumbList from (name, path) pairs, home first."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {
-                "@type": "ListItem",
-                "position": position,
-                "name": name,
-                "item": _absolute(request, path),
-            }
-            for position, (name, path) in enumerate(crumbs, start=1)
-        ],
-    }
+def canonical_url(request: HttpRequest | None, path: str = "") -> str:
+    """This page's absolute address; only a page number survives from the query."""
+    if request is None:
+        return ""
+    url = request.build_absolute_uri(path or request.path)
+    page = page_number(request.GET.get("page"))
+    if not path and page > 1:
+        url += f"?page={page}"
+    return url
 
 
-def story_breadcrumbs(article: Article, request: HttpRequest) -> dict[str, Any]:
-    crumbs = [(settings.SITE_NAME, reverse("home"))]
-    section_url = url_of(article.section) if article.section else None
-    if section_url is not None:
-        crumbs.append((article.section.name, section_url))
-    crumbs.append((article.headline, article.get_absolute_url()))
-    return breadcrumbs_jsonld(crumbs, request)
+def absolute_url(request: HttpRequest | None, path: str) -> str:
+    """An absolute address for og:image and friends (storage URLs may be relative)."""
+    if not path or request is None:
+        return path or ""
+    return request.build_absolute_uri(path)
+
+
+def breadcrumbs(request: HttpRequest, *parts: str) -> SafeString:
+    """``breadcrumbs(request, "Artists", "/artists/", artist.name, artist_url)``."""
+    pairs = [(settings.SITE_NAME, reverse("home"))]
+    pairs += [(str(parts[i]), str(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
+    return jsonld(breadcrumbs_jsonld(pairs, request))

@@ -15,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
 
-from newsroom.storage import media_storage_from_environment
+from core.storage import media_storage_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "artists",
     "discography",
     "articles",
@@ -93,15 +94,15 @@ MIDDLEWARE = [
     # cached pages cost no session, auth or view. Plain-HTTP requests that must be
     # redirected, sessions and flash messages bypass it (pagecache.page_key).
     # A stored page is the same for every address.
-    "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    "core.pagecache.AnonymousPageCacheMiddleware",
     # Before anything else reads it: REMOTE_ADDR becomes the client's address,
     # decided once from TRUSTED_PROXY_COUNT (behind nginx the peer is nginx).
-    "newsroom.clientaddress.ClientAddressMiddleware",
+    "core.clientaddress.ClientAddressMiddleware",
     # Scale-out: so every later database read in the request sees the pin.
-    "newsroom.db_router.PinPrimaryMiddleware",
+    "core.db_router.PinPrimaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the URL would reach PostgreSQL (DataError, a 500): 404/400 here.
-    "newsroom.middleware.RejectNullBytesMiddleware",
+    "core.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,12 +113,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Django's, answering HEAD with the ETag a GET gets.
-    "newsroom.middleware.ConditionalGetMiddleware",
+    "core.middleware.ConditionalGetMiddleware",
     # Inside CSP so that its nonce reaches the admin's import map; adds the headers
     # Django has no setting for (Permissions-Policy, CORP).
-    "newsroom.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last before the view: turns "database unreachable" into a friendly 503.
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # django-axes wants to be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,7 +200,7 @@ else:
 
 # --- Scale-out: read replicas (issue 11) -------------------------------------------
 # DATABASE_REPLICA_URLS (comma-separated) adds the aliases replica_1..n with the same
-# connection options; newsroom.db_router sends reads there unless the request is
+# connection options; core.db_router sends reads there unless the request is
 # pinned to the primary (admin, unsafe methods, anything after a write). In tests a
 # replica mirrors the default test database, as Django advises for replicas.
 DATABASE_REPLICAS: list[str] = []
@@ -211,7 +212,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _postgres_options(DATABASES[_alias])
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(_alias)
-DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 # Paths whose every query goes to the primary (staff see their own writes at once).
 DATABASE_PRIMARY_PATH_PREFIXES = ["/admin/"]
 # --- end scale-out: read replicas ----------------------------------------------------
@@ -311,7 +312,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SITE_NAME = env("SITE_NAME", "Newsroom")
 
-# Whole-page cache for anonymous readers (newsroom/pagecache.py).
+# Whole-page cache for anonymous readers (core/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
@@ -388,7 +389,7 @@ ADMIN_CSP_UPDATE = {
     "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
 }
 
-# Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): no powerful
+# Permissions-Policy (core.middleware.SecurityHeadersMiddleware): no powerful
 # feature for anyone, except what the YouTube player needs inside its frame.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
@@ -409,9 +410,9 @@ PERMISSIONS_POLICY = {
 }
 
 # Redis, when configured, through a wrapper that falls back to an in-process cache
-# while Redis is unreachable (newsroom/cache.py), so the site keeps answering.
+# while Redis is unreachable (core/cache.py), so the site keeps answering.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
 
 # The only login is the admin's; a refused or missing ``next=`` lands on its index.
 LOGIN_URL = "admin:login"
@@ -443,10 +444,10 @@ AXES_HANDLER = (
 # How many proxies in front append to X-Forwarded-For (nginx in
 # docker-compose.prod.yml: 1; add one for each load balancer in front of it that
 # appends too). 0: the site faces clients directly and the header is never read.
-# newsroom.clientaddress puts the client's address in REMOTE_ADDR once per request;
+# core.clientaddress puts the client's address in REMOTE_ADDR once per request;
 # axes, the account throttle and the reaction limits all read it from there.
 TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)
-AXES_CLIENT_IP_CALLABLE = "newsroom.clientaddress.request_address"
+AXES_CLIENT_IP_CALLABLE = "core.clientaddress.request_address"
 
 # Distributed guessing: the lockout above is per address, so many addresses could
 # share out the guesses. After LOGIN_THROTTLE_FAILURES failures for one account

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import feeds, search_views, seo, sitemaps, views
+from articles.urls import artist_feed_urlpatterns, latest_feed_urlpatterns
+from artists import urls as artists_urls
+from newsroom import search_views, seo, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,31 +12,24 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("search/", search_views.search_page, name="search"),
-    path(
-        "feeds/",
-        include(
-            (
-                [
-                    path("latest/", feeds.LatestStoriesFeed.as_view(), name="latest"),
-                    path(
-                        "latest/atom/",
-                        feeds.LatestStoriesAtomFeed.as_view(),
-                        name="latest_atom",
-                    ),
-                ],
-                "feeds",
-            )
-        ),
-    ),
-    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("feeds/", include((latest_feed_urlpatterns, "feeds"))),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        sitemaps.sitemap_section,
+        seo.sitemap_section,
         name="sitemap_section",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("", include("articles.urls")),
-    path("", include("artists.urls")),
+    path(
+        "",
+        include(
+            (
+                artists_urls.urlpatterns + artist_feed_urlpatterns,
+                artists_urls.app_name,
+            )
+        ),
+    ),
     path("", include("discography.urls")),
 ]
 

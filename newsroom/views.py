@@ -7,9 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
+from core.pagination import CappedPaginator
+from core.querystring import page_number
 from discography.models import Release
-from newsroom.pagination import CappedPaginator
-from newsroom.querystring import page_number
 
 HOME_LATEST_COUNT = 12
 HOME_RELEASES_COUNT = 6

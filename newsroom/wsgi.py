@@ -1,7 +1,7 @@
 """WSGI entry point: ``gunicorn newsroom.wsgi:application``.
 
 Cached pages for anonymous readers are answered by the page cache's front door
-before Django's request handling starts (newsroom.pagecache.CachedPagesWSGI).
+before Django's request handling starts (core.pagecache.CachedPagesWSGI).
 """
 
 import os
@@ -12,6 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 django_application = get_wsgi_application()
 
-from newsroom.pagecache import CachedPagesWSGI  # noqa: E402 - needs settings loaded
+from core.pagecache import CachedPagesWSGI  # noqa: E402 - needs settings loaded
 
 application = CachedPagesWSGI(django_application)

@@ -38,7 +38,7 @@ def _isolated_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""
     from django.core.cache import caches
 
-    from newsroom.pagecache import local_pages
+    from core.pagecache import local_pages
 
     for cache in caches.all():
         cache.clear()

@@ -31,7 +31,7 @@ from articles.models import (
 )
 from articles.models.article import sanitize_body
 from articles.views.article import preview_token
-from newsroom.sanitize import SanitizeReportAdminMixin
+from core.sanitize import SanitizeReportAdminMixin
 
 Status = Article.Status
 WORKFLOW_BUTTONS = {
@@ -221,12 +221,12 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
 
     @admin.display(description="")
     def thumbnail(self, obj: Article) -> str:
-        if not obj.hero_thumbnail_url:
+        if not obj.hero_image.smallest_url:
             return mark_safe('<span class="desk-thumb desk-thumb--empty"></span>')
         return format_html(
             '<img class="desk-thumb" src="{}" alt="" width="64" height="40" '
             'loading="lazy">',
-            obj.hero_thumbnail_url,
+            obj.hero_image.smallest_url,
         )
 
     @admin.display(description="status", ordering="status")

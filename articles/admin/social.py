@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from articles.embeds import fetch_new_posts
 from articles.models import SocialPost
+from articles.oembed import fetch_post_details
 from articles.social_urls import PostRef, parse_post_url
 
 EDITABLE = ["author_name", "author_handle", "text", "posted_at", "thumbnail"]
@@ -196,8 +197,6 @@ class SocialPostAdmin(admin.ModelAdmin):
     def fetch_details(
         self, request: HttpRequest, queryset: QuerySet[SocialPost]
     ) -> None:
-        from articles.oembed import fetch_post_details
-
         ok = failed = 0
         for post in queryset[:50]:  # each fetch may take the full timeout
             if fetch_post_details(post):

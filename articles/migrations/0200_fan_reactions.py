@@ -8,18 +8,41 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_reaction_permissions(apps, schema_editor):
-    # The staff groups are synced from newsroom.groups; do it here too, so that on a
-    # database migrated before reactions existed the Moderators get their rights now.
-    from django.contrib.auth.management import create_permissions
+# The staff groups' rights over reactions as they stood when reactions arrived, frozen
+# here (newsroom/groups.py may change later; newsroom's post_migrate handler applies
+# the live policy after every migrate).
+REACTION_RIGHTS = {
+    "Editors": ["view_fanreaction", "view_reactionflag", "view_reactiondecision"],
+    "Moderators": [
+        "view_fanreaction",
+        "change_fanreaction",
+        "moderate_fanreaction",
+        "add_bannedword",
+        "change_bannedword",
+        "delete_bannedword",
+        "view_bannedword",
+    ],
+}
 
-    from newsroom.groups import sync_groups
+
+def grant_reaction_permissions(apps, schema_editor):
+    # On a database migrated before reactions existed, the Moderators get their
+    # rights now.
+    from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("articles")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
-    sync_groups(apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in REACTION_RIGHTS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
+            )
+        )
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ PostgreSQL only: SQLite keeps the column empty and searches with LIKE instead.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
-from newsroom.migration_sql import postgresql_only
+from core.migration_sql import postgresql_only
 
 FORWARDS = """
 CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$

@@ -9,7 +9,7 @@ stories there walk the link tables, which is fine at SQLite's sizes).
 import django.db.models.deletion
 from django.db import migrations, models
 
-from newsroom.migration_sql import postgresql_only
+from core.migration_sql import postgresql_only
 
 ARTICLE_TYPE = (
     "(SELECT id FROM django_content_type"

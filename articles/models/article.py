@@ -12,31 +12,45 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models.query import ModelIterable
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
 
-from articles.jsonrows import OUTER_PK, RelatedList, attach_lists, concrete_attnames
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
+from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
-from newsroom.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_hero_image,
-)
-from newsroom.sanitize import clean_html
-from newsroom.sqlrows import fetch_instances
-from newsroom.urlcache import cached_reverse
+from artists.models import Artist
+from core.images import RenditionImageField, validate_hero_image
+from core.rows import CarriedList, concrete_attnames, fetch_instances
+from core.sanitize import clean_html
+from core.urlcache import cached_reverse
+from discography.models import Release
 
-__all__ = ["Article", "ArticleQuerySet", *_editorial_all]
+__all__ = [
+    "STORY_LISTS",
+    "Article",
+    "ArticleQuerySet",
+    "approved",
+    "live",
+    *_editorial_all,
+]
 
 WORDS_PER_MINUTE = 230
+# The lists the story page shows (Article's CarriedList attributes).
+STORY_LISTS = (
+    "byline_list",
+    "source_list",
+    "correction_list",
+    "tag_list",
+    "artist_list",
+    "release_list",
+    "social_post_list",
+)
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -63,19 +77,50 @@ def sanitize_body(html: str | None) -> str:
     return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
 
 
+# The "live" rule, stated once: a story readers see is approved for publication
+# (status published, with a publication time) and due. published(), scheduled() and
+# Article.is_live read it here; the SQL that repeats it (the related-stories
+# statements below, the story-topic triggers of migration 0502) is held to it by
+# tests/articles/test_live_rule.py.
+
+
+def approved() -> Q:
+    """Approved for publication, due or not (what the story-topic triggers keep)."""
+    return Q(status=Article.Status.PUBLISHED, published_at__isnull=False)
+
+
+def live(at: datetime.datetime) -> Q:
+    """Approved and due at ``at``: what anonymous readers may see."""
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=at)
+
+
+def is_live(story: Article, at: datetime.datetime) -> bool:
+    """``live(at)`` for one story in memory (no query)."""
+    return (
+        story.status == Article.Status.PUBLISHED
+        and story.published_at is not None
+        and story.published_at <= at
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime.datetime | None = None) -> Self:
         """What anonymous readers may see (now, or ``at``); drafts, scheduled and
         archived stories 404."""
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now() if at is None else at,
-        )
+        return self.filter(live(timezone.now() if at is None else at))
 
     def scheduled(self) -> Self:
         """Approved stories waiting for their publication time (no cron needed)."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        return self.filter(approved(), published_at__gt=timezone.now())
+
+    def next_go_live(self) -> datetime.datetime | None:
+        """When the next scheduled story goes live (None when none waits): the page
+        cache keeps no page past that moment (core.pagecache.register_schedule)."""
+        return (
+            self.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
         )
 
     def visible_to(self, user) -> Self:
@@ -90,19 +135,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> Self:
         """Newest first, with what a story card shows in the same query (flat lists)."""
-        return self._with_lists("bylines").order_by("-published_at", "-pk")
+        return self._with_lists("byline_list").order_by("-published_at", "-pk")
 
     def for_detail(self) -> Self:
-        """Everything the story page shows, in one query (see articles/jsonrows.py)."""
-        return self._with_lists(*_story_lists())
+        """Everything the story page shows, in one query: the story, its section and
+        its seven small lists, each carried as a JSON array (core.rows.CarriedList)."""
+        return self._with_lists(*STORY_LISTS)
 
     def _with_lists(self, *names: str) -> Self:
-        lists = _story_lists()
-        queryset = self.select_related("section").annotate(
-            **{lists[name].annotation: lists[name].expression() for name in names}
+        return self.select_related("section").annotate(
+            **CarriedList.annotations(Article, *names)
         )
-        queryset._iterable_class = _WithListsIterable
-        return queryset
 
     def about_artist(self, artist) -> Self:
         """Stories linked to an artist, for the artist's profile and feed."""
@@ -117,8 +160,8 @@ class ArticleQuerySet(models.QuerySet):
         (articles/models/topics.py); elsewhere each kind walks the newest stories
         through the link tables, glued with UNION ALL.
         """
-        artist_ids = [a.pk for a in article.artists.all()]
-        tag_ids = [t.pk for t in article.tags.all()]
+        artist_ids = [a.pk for a in article.artist_list]
+        tag_ids = [t.pk for t in article.tag_list]
         alias = self.db
         connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -162,8 +205,6 @@ class ArticleQuerySet(models.QuerySet):
 @functools.cache
 def _related_sql(kind: str, count: int) -> str:
     """One arm of the related-stories union: the newest ``limit`` of one kind."""
-    from taggit.models import TaggedItem
-
     table = Article._meta.db_table
     # ``count`` placeholders, or (count 0, PostgreSQL) one array of any length.
     where = f"IN ({', '.join(['%s'] * count)})" if count else "= ANY(%s)"
@@ -183,17 +224,22 @@ def _related_sql(kind: str, count: int) -> str:
     return (
         "SELECT a.id, a.headline, a.slug, a.published_at, %(flag)s AS is_picked "
         f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
-        "WHERE v.status = %s AND v.published_at <= %s AND v.id <> %s "
+        f"WHERE {_LIVE_SQL.format(story='v')} AND v.id <> %s "
         f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
     )
 
 
-# The newest few published stories of each (kind, topic) pair, merged: the newest
-# ``limit`` distinct ones (the outer filter re-checks that each is live).
+# live() in SQL for the hand-written statements ({story} names the story's table);
+# its parameters are the status and the moment, in that order.
+_LIVE_SQL = "{story}.status = %s AND {story}.published_at <= %s"
+
+# The newest few due stories of each (kind, topic) pair (the topic table holds the
+# approved ones: migration 0502), merged: the newest ``limit`` distinct ones (the
+# outer filter re-checks that each is live).
 _RELATED_BY_TOPICS_SQL = (
     "SELECT a.id, a.headline, a.slug, a.published_at, 0 AS is_picked"
     " FROM articles_article a"
-    " WHERE a.status = %s AND a.published_at <= %s AND a.id IN ("
+    f" WHERE {_LIVE_SQL.format(story='a')} AND a.id IN ("
     " SELECT n.article_id"
     " FROM unnest(%s::varchar[], %s::bigint[]) AS t(kind, topic_id)"
     " CROSS JOIN LATERAL (SELECT s.article_id, s.published_at"
@@ -206,105 +252,6 @@ _RELATED_BY_TOPICS_SQL = (
 # The columns each arm selects before its flag (what a related-story link shows).
 _RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
-
-
-class _WithListsIterable(ModelIterable):
-    """Yields stories with their JSON-carried lists moved into the prefetch cache."""
-
-    def __iter__(self):
-        lists = tuple(_story_lists().values())
-        for story in super().__iter__():
-            attach_lists(story, lists)
-            yield story
-
-
-@functools.cache
-def _story_lists() -> dict[str, RelatedList]:
-    """The small lists a story card or page shows, each carried as a JSON array."""
-    from taggit.models import Tag
-
-    from articles.models.social import SocialPost
-    from artists.models import Artist
-    from discography.models import Release
-
-    story = OUTER_PK
-    # Fields a card, chip or byline may show; any other is deferred (a query if read).
-    author_fields = tuple(
-        f"author__{name}" for name in ("id", "display_name", "slug", "role")
-    )
-    lists = [
-        RelatedList(
-            "bylines",
-            Byline,
-            Byline.objects.filter(article=story).order_by("position", "pk"),
-            ("id", "position", *author_fields),
-            back_reference="article",
-        ),
-        RelatedList(
-            "sources",
-            Source,
-            Source.objects.filter(article=story).order_by("position", "pk"),
-            concrete_attnames(Source, leave_out=["article"]),
-            back_reference="article",
-        ),
-        RelatedList(
-            "corrections",
-            Correction,
-            Correction.objects.filter(article=story).order_by("noted_at", "pk"),
-            concrete_attnames(Correction, leave_out=["article"]),
-            back_reference="article",
-        ),
-        RelatedList(
-            "tags",
-            Tag,
-            Tag.objects.filter(
-                taggit_taggeditem_items__object_id=story,
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
-            ).order_by("taggit_taggeditem_items__id"),
-            concrete_attnames(Tag),
-        ),
-        RelatedList(
-            "artists",
-            Artist,
-            Artist.objects.filter(articles=story),
-            (
-                "id",
-                "name",
-                "native_name",
-                "slug",
-                "kind",
-                "disambiguation",
-                "photo",
-                "photo_width",
-                "photo_height",
-                "photo_alt",
-            ),
-        ),
-        RelatedList(
-            "releases",
-            Release,
-            Release.objects.filter(articles=story),
-            (
-                "id",
-                "title",
-                "slug",
-                "kind",
-                "released_on",
-                "cover",
-                "cover_width",
-                "cover_height",
-                "cover_alt",
-            ),
-        ),
-        RelatedList(
-            "social_posts",
-            SocialPost,
-            SocialPost.objects.filter(articles=story).for_cards(),
-            concrete_attnames(SocialPost, leave_out=["fetch_error", "fetched_at"]),
-        ),
-    ]
-    return {related.name: related for related in lists}
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -352,7 +299,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(blank=True)
 
-    hero_image = CheckedImageField(
+    hero_image = RenditionImageField(
         upload_to="articles/hero/originals/%Y/%m/",
         blank=True,
         validators=[validate_hero_image],
@@ -370,7 +317,7 @@ class Article(models.Model):
     )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(max_length=200, blank=True)
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     artists = models.ManyToManyField(
@@ -415,6 +362,63 @@ class Article(models.Model):
 
     objects = ArticleManager()
 
+    # The small lists a story card or page shows, as plain lists: carried in the
+    # story's own query by for_listing() and for_detail() (core.rows.CarriedList),
+    # else read with one query each. Fields not carried are deferred.
+    byline_list = CarriedList(
+        Byline,
+        parent="article",
+        fields=(
+            "id",
+            "position",
+            *(f"author__{name}" for name in ("id", "display_name", "slug", "role")),
+        ),
+        order_by=("position", "id"),
+    )
+    source_list = CarriedList(
+        Source,
+        parent="article",
+        fields=concrete_attnames(Source, leave_out=["article"]),
+        order_by=("position", "id"),
+    )
+    correction_list = CarriedList(
+        Correction,
+        parent="article",
+        fields=concrete_attnames(Correction, leave_out=["article"]),
+        order_by=("noted_at", "id"),
+    )
+    tag_list = CarriedList(
+        Tag,
+        parent="taggit_taggeditem_items__object_id",
+        where=Q(
+            taggit_taggeditem_items__content_type__app_label="articles",
+            taggit_taggeditem_items__content_type__model="article",
+        ),
+        fields=concrete_attnames(Tag),
+        order_by=("taggit_taggeditem_items__id",),
+    )
+    # Chips link the artists and releases (names for the structured data, too).
+    artist_list = CarriedList(
+        Artist,
+        parent="articles",
+        fields=("id", "name", "slug"),
+        order_by=("sort_name", "name"),
+    )
+    release_list = CarriedList(
+        Release,
+        parent="articles",
+        fields=("id", "title", "slug"),
+        order_by=("-released_on", "title"),
+    )
+    social_post_list = CarriedList(
+        SocialPost,
+        parent="articles",
+        fields=concrete_attnames(
+            SocialPost, leave_out=["fetch_error", "fetched_at", "created_at"]
+        ),
+        order_by=("id",),
+    )
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
@@ -448,12 +452,7 @@ class Article(models.Model):
             self._before_update()
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-        needs_renditions, changed = prepare_image(self, "hero_image", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] |= changed
         super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "hero_image")
 
     def get_absolute_url(self) -> str:
         return cached_reverse("articles:detail", slug=self.slug)
@@ -496,24 +495,20 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return is_live(self, timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and not self.is_live
         )
 
     @property
     def last_noted_at(self):
         """When the latest correction or update was added (uses the prefetch)."""
-        return max((c.noted_at for c in self.corrections.all()), default=None)
+        return max((c.noted_at for c in self.correction_list), default=None)
 
     @property
     def reading_minutes(self) -> int:
@@ -521,27 +516,6 @@ class Article(models.Model):
         cheaper than strip_tags' parser on every story render."""
         words = len(_TAG_RE.sub("", self.body or "").split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
-
-    @property
-    def hero(self) -> Renditions:
-        """The hero's renditions as templates read them (src, srcsets)."""
-        return Renditions.of(self, "hero_image")
-
-    @property
-    def hero_src(self) -> str:
-        return self.hero.src
-
-    @property
-    def hero_srcset_webp(self) -> str:
-        return self.hero.srcset_webp
-
-    @property
-    def hero_srcset_fallback(self) -> str:
-        return self.hero.srcset_fallback
-
-    @property
-    def hero_thumbnail_url(self) -> str:
-        return self.hero.smallest_url
 
 
 # Bylines, sources and corrections are restored together with their story.

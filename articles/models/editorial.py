@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 
-from newsroom.urlcache import cached_reverse
+from core.urlcache import cached_reverse
 
 __all__ = [
     "ArticleSlugHistory",

@@ -11,7 +11,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.sqlrows import fetch_instances
+from core.rows import fetch_instances
 
 __all__ = [
     "BannedWord",

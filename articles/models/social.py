@@ -9,13 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.social_urls import Platform
-from newsroom.images import (
-    CheckedImageField,
-    Renditions,
-    prepare_image,
-    schedule_renditions,
-    validate_image,
-)
+from core.images import RenditionImageField, validate_image
 
 __all__ = ["SocialPost", "SocialPostQuerySet"]
 
@@ -46,13 +40,13 @@ class SocialPost(models.Model):
         blank=True, help_text="The post's words (or a video's title), as plain text."
     )
     posted_at = models.DateTimeField(null=True, blank=True)
-    thumbnail = CheckedImageField(
+    thumbnail = RenditionImageField(
         upload_to="social/%Y/%m/",
         blank=True,
         validators=[validate_image],
         help_text="Optional still for videos, served from our own storage.",
     )
-    # Made by the refresh_image_renditions task (newsroom.renditions); [] until then.
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
     thumbnail_renditions = models.JSONField(default=list, blank=True, editable=False)
     fetched_at = models.DateTimeField(
         null=True, blank=True, help_text="When details were last asked for by oEmbed."
@@ -84,35 +78,8 @@ class SocialPost(models.Model):
         kind = "video" if self.is_video else "post"
         return f"{label} {kind} {self.post_id}" + (f" by {who}" if who else "")
 
-    def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        needs_renditions, changed = prepare_image(self, "thumbnail", update_fields)
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *changed}
-        super().save(*args, **kwargs)
-        if needs_renditions:
-            schedule_renditions(self, "thumbnail")
-
     def get_absolute_url(self) -> str:
         return self.url
-
-    # What templates show: the still's renditions (originals until they are made).
-
-    @property
-    def thumbnail_image(self) -> Renditions:
-        return Renditions.of(self, "thumbnail")
-
-    @property
-    def thumbnail_src(self) -> str:
-        return self.thumbnail_image.src
-
-    @property
-    def thumbnail_srcset_webp(self) -> str:
-        return self.thumbnail_image.srcset_webp
-
-    @property
-    def thumbnail_srcset_fallback(self) -> str:
-        return self.thumbnail_image.srcset_fallback
 
     @property
     def is_long(self) -> bool:

@@ -1,110 +1,12 @@
-"""Template tags for fan reactions: the block under a story and the desk counts."""
+"""``{% load reactions %}{% reaction_desk %}``: pending reactions on the admin index."""
 
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
-
 from django import template
-from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import FanReaction
 from articles.moderation import pending_counts
-from articles.reaction_forms import ReactionForm
-from newsroom.querystring import page_number
 
 register = template.Library()
-
-PAGE_PARAMETER = "reactions"
-_URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}’”\"'"
-
-
-def reactions_block(request: HttpRequest | None, article) -> dict:
-    """Approved reactions and the form under a story (rendered by the Jinja2 helper
-    of the same name); identical for every reader, so the page caches."""
-    per_page = int(getattr(settings, "REACTIONS_PER_PAGE", 20))
-    number = page_number(request.GET.get(PAGE_PARAMETER) if request else None)
-    page_obj = reactions_page(article, per_page, number)
-    return {
-        "article": article,
-        "page_obj": page_obj,
-        "reactions": page_obj.object_list,
-        "count": page_obj.paginator.count,
-        "page_parameter": PAGE_PARAMETER,
-        "form_html": reaction_form_html(
-            article.slug,
-            is_sent=bool(request and request.GET.get("reaction") == "sent"),
-        ),
-    }
-
-
-# The form under a story is the same for every reader (no token, no values, no
-# errors), so each process renders it once; only the story's address differs.
-_SLUG_PLACEHOLDER = "reaction-form-story-slug"
-_FORM_HTML: dict[bool, tuple[str, str]] = {}
-
-
-def reaction_form_html(slug: str, *, is_sent: bool) -> SafeString:
-    """The empty reaction form for one story, rendered once per process and reused."""
-    if is_sent not in _FORM_HTML:
-        placeholder = SimpleNamespace(slug=_SLUG_PLACEHOLDER)
-        html = render_to_string(
-            "articles/_reactions_form.html",
-            {"article": placeholder, "form": ReactionForm(), "is_sent": is_sent},
-        )
-        action = escape(_action_url(_SLUG_PLACEHOLDER))
-        _FORM_HTML[is_sent] = (html, action)
-    html, action = _FORM_HTML[is_sent]
-    return mark_safe(html.replace(action, escape(_action_url(slug))))  # noqa: S308 - rendered by the template, escaped
-
-
-def _action_url(slug: str) -> str:
-    return reverse("articles:submit_reaction", kwargs={"slug": slug})
-
-
-def reactions_page(article, per_page: int, number: int) -> Page:
-    """One page and the total in a single query, as get_page would; ``number`` comes
-    from :func:`newsroom.querystring.page_number`, so it is a sane page number."""
-    rows = FanReaction.objects.page_for_story(
-        article.pk, limit=per_page, offset=(number - 1) * per_page
-    )
-    if not rows and number > 1:
-        # Past the last page: fall back to the paginator's own answer (the last page).
-        reactions = FanReaction.objects.filter(article=article).for_story_page()
-        return Paginator(reactions, per_page).get_page(number)
-    # The page's rows and the total are known: the paginator only does arithmetic.
-    paginator = Paginator((), per_page)
-    paginator.count = rows[0].total_count if rows else 0  # cached_property, preset
-    return Page(rows, number, paginator)
-
-
-@register.filter(is_safe=True)
-def reaction_text(text: str) -> SafeString:
-    """A reader's plain text made inert, with web links marked as user content."""
-    parts = []
-    position = 0
-    for match in _URL_RE.finditer(text or ""):
-        url = match.group(0).rstrip(_TRAILING)
-        end = match.start() + len(url)
-        parts.append(escape(text[position : match.start()]))
-        parts.append(
-            format_html(
-                '<a href="{}" rel="nofollow ugc">{}</a>',
-                url,
-                url if len(url) <= 60 else url[:57] + "…",
-            )
-        )
-        position = end
-    parts.append(escape((text or "")[position:]))
-    html = "".join(parts).replace("\n", "<br>")
-    return mark_safe(html)  # noqa: S308 - every piece was escaped above
 
 
 @register.inclusion_tag("articles/_reactions_desk.html", takes_context=True)

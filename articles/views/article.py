@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -10,15 +10,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleSlugHistory, Author, Section
-from newsroom.pagination import CappedPaginator
-from newsroom.precompiled import Placeholder, PrecompiledQuery
-from newsroom.querystring import page_number
+from articles.models import (
+    Article,
+    ArticleQuerySet,
+    ArticleSlugHistory,
+    Author,
+    Section,
+)
+from core.pagination import CappedPaginator
+from core.querystring import page_number
 
 LIST_PAGE_SIZE = 20
 PREVIEW_SALT = "articles.preview"
@@ -45,25 +49,18 @@ def _render_story(
     return response
 
 
-# The story page's query, compiled to SQL once per process and database (see
-# newsroom/precompiled.py): compiling it cost more than running it.
-_LIVE_STORY = PrecompiledQuery(
-    lambda slug, now: (
-        Article.objects.for_detail().published(at=now).filter(slug=slug).order_by()[:1]
-    ),
-    slug=Placeholder(Article._meta.get_field("slug"), "\x00story-slug\x00"),
-    now=Placeholder(
-        Article._meta.get_field("published_at"),
-        datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
-    ),
-)
+@functools.cache
+def _story_page() -> ArticleQuerySet:
+    """The story page's query shape (the story, its section and seven JSON lists),
+    built once per process: composing it cost more than running it. A QuerySet
+    never changes once built, so each request filters a copy of this one."""
+    return Article.objects.for_detail().order_by()
 
 
 def live_story(slug: str) -> Article | None:
     """The published story at ``slug`` with everything its page shows, or None."""
-    return _LIVE_STORY.first(
-        using=Article.objects.all().db, slug=slug, now=timezone.now()
-    )
+    found = list(_story_page().published().filter(slug=slug)[:1])
+    return found[0] if found else None
 
 
 @require_safe

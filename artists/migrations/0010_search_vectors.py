@@ -7,7 +7,7 @@ model's Meta), so SQLite, which has neither, migrates and rebuilds tables cleanl
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
-from newsroom.migration_sql import postgresql_only
+from core.migration_sql import postgresql_only
 
 FORWARDS = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -7,7 +7,7 @@ SQLite migrates and rebuilds tables cleanly without them.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
 
-from newsroom.migration_sql import postgresql_only
+from core.migration_sql import postgresql_only
 
 FORWARDS = """
 CREATE OR REPLACE FUNCTION discography_release_search_vector() RETURNS trigger AS $$

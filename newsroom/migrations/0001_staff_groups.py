@@ -1,7 +1,54 @@
-"""Create the staff groups of CONTRACT (Writers, Editors, Moderators) with their rights."""
+"""Create the staff groups of CONTRACT (Writers, Editors, Moderators) with their rights.
+
+The policy below is the one this migration shipped with, frozen here: a migration
+must mean the same whenever it runs. The live policy (newsroom/groups.py) is applied
+after every ``migrate`` by newsroom's post_migrate handler.
+"""
+
+from fnmatch import fnmatchcase
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+# group: (granted patterns, refused patterns) over "app_label.codename"
+POLICY = {
+    "Writers": (
+        [
+            "articles.add_article",
+            "articles.change_article",
+            "articles.view_article",
+            "articles.view_section",
+            "articles.*_byline",
+            "articles.*_source",
+            "articles.view_socialpost",
+            "articles.add_socialpost",
+            "taggit.add_tag",
+            "taggit.view_tag",
+            "artists.view_*",
+            "discography.view_*",
+        ],
+        [],
+    ),
+    "Editors": (
+        ["articles.*", "artists.*", "discography.*", "taggit.*"],
+        [
+            "articles.add_fanreaction",
+            "articles.change_fanreaction",
+            "articles.delete_fanreaction",
+            "articles.moderate_fanreaction",
+            "articles.*_bannedword",
+        ],
+    ),
+    "Moderators": (
+        [
+            "articles.view_fanreaction",
+            "articles.change_fanreaction",
+            "articles.moderate_fanreaction",
+            "articles.*_bannedword",
+        ],
+        [],
+    ),
+}
 
 
 def create_groups(apps, schema_editor):
@@ -11,15 +58,27 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    from newsroom.groups import sync_groups
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(Permission.objects.select_related("content_type"))
+    for name, (granted, refused) in POLICY.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                permission
+                for permission in permissions
+                if _matches(permission, granted) and not _matches(permission, refused)
+            ]
+        )
 
-    sync_groups(apps)
+
+def _matches(permission, patterns):
+    label = f"{permission.content_type.app_label}.{permission.codename}"
+    return any(fnmatchcase(label, pattern) for pattern in patterns)
 
 
 def remove_groups(apps, schema_editor):
-    from newsroom.groups import GROUP_PERMISSIONS
-
-    apps.get_model("auth", "Group").objects.filter(name__in=GROUP_PERMISSIONS).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=POLICY).delete()
 
 
 class Migration(migrations.Migration):

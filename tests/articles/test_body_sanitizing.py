@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models.article import sanitize_body
-from newsroom.templatetags.newsroom import sanitize
+from newsroom.jinja import sanitize
 
 TAGS = [
     "p",

@@ -11,7 +11,7 @@ from PIL import Image
 
 from articles.forms import ArticleAdminForm
 from articles.models import Article
-from newsroom import tasks
+from core import tasks
 from tests.articles.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,13 @@ def test_renditions_at_several_widths_with_webp_and_no_exif():
             assert not image.getexif()
     with story.hero_image.open("rb"), Image.open(story.hero_image) as original:
         assert not original.getexif()  # the stored original is clean as well
-    assert "480w" in story.hero_srcset_webp and ".webp 480w" in story.hero_srcset_webp
-    assert ".jpg 1000w" in story.hero_srcset_fallback
-    assert story.hero_src.endswith("/w800.jpg")
-    assert story.hero_thumbnail_url.endswith("/w320.webp")
+    assert (
+        "480w" in story.hero_image.srcset_webp
+        and ".webp 480w" in story.hero_image.srcset_webp
+    )
+    assert ".jpg 1000w" in story.hero_image.srcset_fallback
+    assert story.hero_image.src.endswith("/w800.jpg")
+    assert story.hero_image.smallest_url.endswith("/w320.webp")
     # The row holds the same list (written by the task) as the instance.
     assert Article.objects.get(pk=story.pk).hero_renditions == entries
 
@@ -54,7 +57,7 @@ def test_a_transparent_hero_keeps_transparency_in_a_png_fallback():
     )
     formats = {e["format"] for e in story.hero_renditions}
     assert formats == {"PNG", "WEBP"}
-    assert ".png 640w" in story.hero_srcset_fallback
+    assert ".png 640w" in story.hero_image.srcset_fallback
 
 
 def _png_with_alpha(width: int, height: int) -> bytes:
@@ -96,7 +99,7 @@ def test_a_failed_rendition_never_fails_the_save(monkeypatch):
     assert Article.objects.filter(pk=story.pk).exists()
     assert story.hero_renditions == []
     # Without renditions the page still has the (clean) original to show.
-    assert story.hero_src == story.hero_image.url
+    assert story.hero_image.src == story.hero_image.url
 
 
 def test_removing_the_image_clears_renditions():
@@ -105,7 +108,7 @@ def test_removing_the_image_clears_renditions():
     story.save()
     assert story.hero_renditions == []
     assert Article.objects.get(pk=story.pk).hero_renditions == []
-    assert story.hero_src == "" and story.hero_srcset_webp == ""
+    assert story.hero_image.src == "" and story.hero_image.srcset_webp == ""
 
 
 def test_admin_form_requires_alt_text_with_an_image():
@@ -195,7 +198,7 @@ def test_the_admin_form_calls_a_decompression_bomb_by_its_name(width, height):
     from django.forms import modelform_factory
 
     from artists.models import Artist
-    from tests.newsroom.test_images import png_header_only
+    from tests.core.test_images import png_header_only
 
     bomb = SimpleUploadedFile(
         "bomb.png", png_header_only(width, height), content_type="image/png"

@@ -21,7 +21,7 @@ from articles.oembed import (
     request_details,
 )
 from articles.social_urls import Platform
-from newsroom import tasks
+from core import tasks
 
 X_URL = "https://x.com/lilac_notes_fan/status/1750091641508766131"
 YT_URL = "https://www.youtube.com/watch?v=JleoAppaxi0"
@@ -437,7 +437,7 @@ def test_a_fetched_still_is_stored_clean_and_gets_renditions(endpoints):
     post.refresh_from_db()
     assert post.thumbnail and post.thumbnail_renditions
     assert {e["format"] for e in post.thumbnail_renditions} == {"JPEG", "WEBP"}
-    assert ".webp 32w" in post.thumbnail_srcset_webp
+    assert ".webp 32w" in post.thumbnail.srcset_webp
 
 
 @pytest.mark.django_db

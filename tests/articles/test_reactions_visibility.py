@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import FanReaction
-from articles.templatetags.reactions import reaction_text
+from articles.templating import reaction_text
 from tests.articles.reaction_factories import FanReactionFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db

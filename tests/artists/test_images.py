@@ -1,11 +1,11 @@
-"""Artist photos and release covers go through newsroom.images and get renditions."""
+"""Artist photos and release covers go through core.images and get renditions."""
 
 import pytest
 from PIL import Image
 
 from artists.models import Artist
+from core import images
 from discography.models import Release
-from newsroom import images
 from tests.artists.factories import ArtistFactory
 from tests.artists.images import image_upload
 
@@ -31,15 +31,15 @@ def test_a_photo_gets_webp_and_jpeg_renditions_right_after_save():
     stored = Artist.objects.get(pk=artist.pk)
     assert stored.photo_renditions == artist.photo_renditions
     assert {e["width"] for e in stored.photo_renditions} == {320, 480, 800, 900}
-    assert ".webp 320w" in stored.photo_srcset_webp
-    assert ".jpg 900w" in stored.photo_srcset_fallback
-    assert stored.photo_src.endswith("/w800.jpg")
+    assert ".webp 320w" in stored.photo.srcset_webp
+    assert ".jpg 900w" in stored.photo.srcset_fallback
+    assert stored.photo.src.endswith("/w800.jpg")
 
 
 def test_an_artist_without_a_photo_has_no_renditions():
     artist = ArtistFactory()
     assert artist.photo_renditions == []
-    assert artist.photo_src == "" and artist.photo_srcset_webp == ""
+    assert artist.photo.src == "" and artist.photo.srcset_webp == ""
 
 
 def test_a_release_cover_gets_renditions_and_loses_them_with_the_cover():
@@ -47,7 +47,7 @@ def test_a_release_cover_gets_renditions_and_loses_them_with_the_cover():
         title="The Winning", cover=image_upload(size=(600, 600)), cover_alt="Cover"
     )
     assert {e["width"] for e in release.cover_renditions} == {320, 480, 600}
-    assert ".webp 600w" in release.cover_srcset_webp
+    assert ".webp 600w" in release.cover.srcset_webp
     release.cover = None
     release.save()
     assert Release.objects.get(pk=release.pk).cover_renditions == []

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils.safestring import mark_safe
 
-from newsroom.urlcache import cached_reverse
+from core.urlcache import cached_reverse
 
 JINJA_DIR = Path(settings.BASE_DIR) / "jinja2"
 

@@ -13,7 +13,7 @@ import pytest
 from axes.handlers.proxy import AxesProxyHandler
 from django.test import Client
 
-from newsroom.clientaddress import client_address
+from core.clientaddress import client_address
 from newsroom.models import LoginFailure
 from tests.articles.reaction_factories import StoryFactory
 
@@ -164,5 +164,5 @@ def test_a_stranger_behind_the_proxy_cannot_lock_a_moderator_out(
 def test_the_address_is_decided_before_anything_can_read_it(settings):
     # Only the page cache comes first: its stored pages are the same for everyone.
     order = settings.MIDDLEWARE
-    position = order.index("newsroom.clientaddress.ClientAddressMiddleware")
-    assert order[:position] == ["newsroom.pagecache.AnonymousPageCacheMiddleware"]
+    position = order.index("core.clientaddress.ClientAddressMiddleware")
+    assert order[:position] == ["core.pagecache.AnonymousPageCacheMiddleware"]

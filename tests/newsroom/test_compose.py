@@ -74,3 +74,20 @@ def test_the_scale_out_compose_trusts_nginx_as_one_hop():
     for name in ("web-1", "web-2"):
         value = services[name]["environment"]["TRUSTED_PROXY_COUNT"]
         assert value == "${TRUSTED_PROXY_COUNT:-1}", name
+
+
+def test_the_image_holds_every_package_of_the_project():
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {
+        pattern.rstrip("*")
+        for pattern in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    assert "core" in packages
+    assert packages <= copied

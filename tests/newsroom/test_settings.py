@@ -80,7 +80,7 @@ def test_database_and_cache_follow_the_environment():
     engine, max_age, health, cache = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
     assert int(max_age) > 0 and health == "True"
-    assert cache == "newsroom.cache.ResilientRedisCache"  # a RedisCache subclass
+    assert cache == "core.cache.ResilientRedisCache"  # a RedisCache subclass
 
 
 def test_sqlite_default_lives_under_var_with_wal():
@@ -120,7 +120,7 @@ def test_client_address_and_sign_in_limits_follow_the_environment():
         "900",
         "900",
         "False",
-        "newsroom.clientaddress.request_address",
+        "core.clientaddress.request_address",
     ]
     configured = run_manage(
         "shell",

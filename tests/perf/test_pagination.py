@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from articles.models import Article
-from newsroom.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

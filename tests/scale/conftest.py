@@ -114,7 +114,7 @@ def replica_alias(django_db_setup, django_db_blocker) -> Iterator[str]:
 @pytest.fixture
 def replica_routing(replica_alias, settings) -> Iterator[str]:
     """Route reads to the stand-in replica for one test; every pin starts cleared."""
-    from newsroom.db_router import primary_pin
+    from core.db_router import primary_pin
 
     settings.DATABASE_REPLICAS = [replica_alias]
     with primary_pin(False):

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.db_router import (
+from core.db_router import (
     PinPrimaryMiddleware,
     PrimaryReplicaRouter,
     is_pinned_to_primary,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsroom.storage import media_storage_from_environment
+from core.storage import media_storage_from_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from PIL import Image
 
-from newsroom import renditions
+from core import renditions
 
 
 def image_bytes(

@@ -10,8 +10,8 @@ from moto import mock_aws
 from PIL import Image
 from storages.backends.s3 import S3Storage
 
-from newsroom import renditions
-from newsroom.storage import MEDIA_CACHE_CONTROL, media_storage_from_environment
+from core import renditions
+from core.storage import MEDIA_CACHE_CONTROL, media_storage_from_environment
 
 BUCKET = "newsroom-media"
 ENVIRONMENT = {

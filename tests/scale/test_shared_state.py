@@ -159,7 +159,7 @@ def test_other_processes_see_what_the_test_commits(shared_database_url):
 
 
 ENQUEUE = """
-from newsroom.tasks import refresh_image_renditions
+from core.tasks import refresh_image_renditions
 result = refresh_image_renditions.enqueue("auth", "user", 987654, "username")
 print(result.id, result.status)
 """

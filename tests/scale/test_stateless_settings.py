@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from storages.backends.s3 import S3Storage
 
-from newsroom.storage import media_storage_from_environment
+from core.storage import media_storage_from_environment
 from tests.scale.conftest import manage, project_environment
 
 PROBE = """
@@ -51,7 +51,7 @@ def test_replica_urls_add_replica_aliases_with_the_primarys_options():
         assert replica["CONN_HEALTH_CHECKS"] is True
         assert replica["OPTIONS"]["connect_timeout"] == 5
         assert replica["TEST"]["MIRROR"] == "default"
-    assert found["routers"] == ["newsroom.db_router.PrimaryReplicaRouter"]
+    assert found["routers"] == ["core.db_router.PrimaryReplicaRouter"]
 
 
 def test_without_replica_urls_there_is_only_the_primary():
@@ -60,7 +60,7 @@ def test_without_replica_urls_there_is_only_the_primary():
     assert found["replicas"] == []
     middleware = found["middleware"]
     # Pinned before anything reads the database (sessions, the user).
-    assert middleware.index("newsroom.db_router.PinPrimaryMiddleware") < (
+    assert middleware.index("core.db_router.PinPrimaryMiddleware") < (
         middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
     )
 

@@ -14,8 +14,8 @@ from django_tasks import TaskResultStatus, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 from PIL import Image
 
-from newsroom import renditions, tasks
-from newsroom.tasks import Backoff, refresh_image_renditions
+from core import renditions, tasks
+from core.tasks import Backoff, refresh_image_renditions
 
 PHOTOS_APP = "tests.scale.photos"
 

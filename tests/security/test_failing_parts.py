@@ -12,8 +12,8 @@ from django.db import OperationalError, connection, connections
 from django.test import override_settings
 
 from articles.models import Article
-from newsroom import cache as resilient_cache
-from newsroom.cache import ResilientRedisCache
+from core import cache as resilient_cache
+from core.cache import ResilientRedisCache
 from tests.security.proxy import SwitchableProxy
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -122,7 +122,7 @@ def dead_redis_cache(**options) -> ResilientRedisCache:
 
 def test_cache_calls_fall_back_to_the_process_while_redis_is_unreachable(caplog):
     backend = dead_redis_cache()
-    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         backend.set("greeting", "annyeong", 60)
         assert backend.get("greeting") == "annyeong"
         assert backend.add("counter", 1, 60) is True
@@ -149,7 +149,7 @@ def test_an_outage_costs_one_timeout_not_one_per_call():
 def test_the_site_keeps_working_with_redis_unreachable(client, django_user_model):
     dead = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -15,7 +15,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 
 from articles.views.article import preview_token
-from newsroom.pagecache import CachedPagesWSGI
+from core.pagecache import CachedPagesWSGI
 from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.artists.factories import ArtistFactory
 from tests.discography.factories import ReleaseFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from newsroom.middleware import permissions_policy_header
+from core.middleware import permissions_policy_header
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_admin_import_map_gets_the_response_nonce_but_body_content_does_not(rf):
     from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
 
-    from newsroom.middleware import SecurityHeadersMiddleware
+    from core.middleware import SecurityHeadersMiddleware
 
     html = (
         b'<html><head><script type="importmap">{"imports":{}}</script></head>'

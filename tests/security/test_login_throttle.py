@@ -49,7 +49,7 @@ def axes_handler(request, settings):
         redis = request.getfixturevalue("shared_redis")
         settings.CACHES = {
             "default": {
-                "BACKEND": "newsroom.cache.ResilientRedisCache",
+                "BACKEND": "core.cache.ResilientRedisCache",
                 "LOCATION": redis["REDIS_URL"],
                 "KEY_PREFIX": redis["CACHE_KEY_PREFIX"],
             }

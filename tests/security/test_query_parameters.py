@@ -3,7 +3,7 @@
 ``?reactions=999999999999999999999`` on a story overflowed PostgreSQL's bigint and
 ``/search/?q=iu&end=9999-12-31`` overflowed the day after; both were 500s for anyone.
 Every page, date and filter parameter of every public page is read through
-``newsroom.querystring``; the property test below feeds them arbitrary values on
+``core.querystring``; the property test below feeds them arbitrary values on
 real pages (run it with ``DATABASE_URL`` set for PostgreSQL too).
 """
 
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from newsroom.querystring import (
+from core.querystring import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_PAGE_NUMBER,

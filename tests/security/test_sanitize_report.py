@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 from articles.models import Article
 from articles.models.article import sanitize_body
 from artists.models import Artist
-from discography.models import Release
-from newsroom.sanitize import (
+from core.sanitize import (
     clean_html,
     close_open_comments,
     removed_text,
     sanitize_report,
     visible_text,
 )
+from discography.models import Release
 from tests.articles.factories import editor
 from tests.articles.test_admin import form_data
 from tests.artists.factories import ArtistFactory

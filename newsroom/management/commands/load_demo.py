@@ -1,11 +1,13 @@
 """Load the demo content of shared/domain.md; safe to run again (idempotent)."""
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo as articles_demo
 from artists import demo as artists_demo
 from discography import demo as discography_demo
+from newsroom.groups import EDITORS, MODERATORS
 
 
 class Command(BaseCommand):
@@ -14,11 +16,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         # Order matters: stories point at releases, releases at artists.
-        for label, module in [
-            ("artists", artists_demo),
-            ("discography", discography_demo),
-            ("articles", articles_demo),
-        ]:
-            summary = module.load()
-            self.stdout.write(f"  {label}: {summary}")
+        self.stdout.write(f"  artists: {artists_demo.load()}")
+        self.stdout.write(f"  discography: {discography_demo.load()}")
+        summary = articles_demo.load(
+            editors=Group.objects.get(name=EDITORS),
+            moderators=Group.objects.get(name=MODERATORS),
+        )
+        self.stdout.write(f"  articles: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))

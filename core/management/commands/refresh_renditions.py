@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from newsroom.images import IMAGE_FIELDS
-from newsroom.tasks import refresh_image_renditions
+from core.images import rendition_fields
+from core.tasks import refresh_image_renditions
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue refresh_image_renditions for every story hero, artist photo, "
-        "release cover and post still (idempotent: unchanged files are not rewritten)."
+        "Enqueue refresh_image_renditions for every stored picture of every "
+        "RenditionImageField (idempotent: unchanged files are not rewritten)."
     )
 
     def handle(self, *args, **options) -> None:
-        from django.apps import apps
-
         total = 0
-        for label, field in IMAGE_FIELDS:
-            model = apps.get_model(label)
-            pks = model._default_manager.exclude(**{field: ""}).values_list(
+        for model, field in rendition_fields():
+            pks = model._default_manager.exclude(**{field.attname: ""}).values_list(
                 "pk", flat=True
             )
             for pk in pks.iterator():
                 refresh_image_renditions.enqueue(
-                    model._meta.app_label, model._meta.model_name, pk, field
+                    model._meta.app_label, model._meta.model_name, pk, field.name
                 )
                 total += 1
         self.stdout.write(f"Scheduled renditions for {total} image(s).")

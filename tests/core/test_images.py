@@ -1,4 +1,4 @@
-"""The one upload check and metadata strip every image field uses (newsroom.images)."""
+"""The one upload check and metadata strip every image field uses (core.images)."""
 
 import io
 import struct
@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from newsroom import images
-from newsroom.images import (
+from core import images
+from core.images import (
     ImageValidator,
     check_image,
     reencode_without_metadata,
@@ -109,7 +109,7 @@ def test_validators_compare_by_their_options_for_migrations():
     assert ImageValidator(min_width=320) == validate_hero_image
     assert validate_image != validate_hero_image
     assert validate_hero_image.deconstruct() == (
-        "newsroom.images.ImageValidator",
+        "core.images.ImageValidator",
         (),
         {"min_width": 320},
     )

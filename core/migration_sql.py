@@ -2,6 +2,10 @@
 
 SQLite gets the same tables without them; the code that reads what they keep has a
 SQLite path of its own.
+
+FROZEN: migrations import this module, and a migration must mean the same whenever it
+runs. Never change what ``postgresql_only`` does; add a new function instead (its
+behaviour is pinned by tests/core/test_migration_sql.py).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
-logger = logging.getLogger("newsroom.middleware")
+logger = logging.getLogger("core.middleware")
 
 # Probes answer for themselves: liveness never touches the database, readiness
 # reports it as JSON; neither gets the HTML page.

@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -29,9 +28,8 @@ from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult
 
-from newsroom import renditions
-from newsroom.db_router import primary_pin
-from newsroom.images import renditions_field
+from core import pagecache, renditions
+from core.db_router import primary_pin
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +147,13 @@ def enqueue_on_commit(
 
 
 def _model_label(instance: Model) -> tuple[str, str]:
-    return instance._meta.app_label, instance._meta.model_name
+    concrete = instance._meta.concrete_model._meta  # a proxy's rows are its model's
+    return concrete.app_label, concrete.model_name
+
+
+def _renditions_field(instance: Model, field: str) -> str | None:
+    """The JSON field listing ``field``'s renditions, if it keeps a list."""
+    return getattr(instance._meta.get_field(field), "renditions_field", None)
 
 
 # --- images ----------------------------------------------------------------------------
@@ -165,8 +169,9 @@ def refresh_image_renditions(
 ) -> dict[str, Any]:
     """(Re)make the resized copies of one image field; safe to run twice.
 
-    When the model has a renditions JSON field (``hero_renditions``), the list is stored there
-    (only if the row still holds the same file), and cached pages are invalidated.
+    When the field lists its renditions (``RenditionImageField.renditions_field``),
+    the list is stored there (only if the row still holds the same file), and cached
+    pages are invalidated.
     """
     model = apps.get_model(app_label, model_name)
     instance = model._default_manager.filter(pk=pk).first()
@@ -185,12 +190,8 @@ def refresh_image_renditions(
 def _record_renditions(
     instance: Model, field: str, source: str, entries: list[dict[str, Any]]
 ) -> None:
-    listed = renditions_field(field)
-    try:
-        instance._meta.get_field(listed)
-    except FieldDoesNotExist:
-        return
-    if getattr(instance, listed) == entries:
+    listed = _renditions_field(instance, field)
+    if listed is None or getattr(instance, listed) == entries:
         return
     # update(), not save(): no version bump or save logic for a background write,
     # and a row whose image was replaced meanwhile is left to that image's task.
@@ -200,12 +201,8 @@ def _record_renditions(
         .update(**{listed: entries})
     )
     if changed:
-        from newsroom import pagecache
-
-        try:
-            pagecache.bump_generation()
-        except Exception:  # a cache outage must not fail (and retry) the task
-            logger.warning("could not invalidate the page cache", exc_info=True)
+        # A cache outage is logged there, never raised: it must not fail the task.
+        pagecache.content_changed(instance)
 
 
 def schedule_image_renditions(instance: Model, field: str) -> None:
@@ -221,9 +218,9 @@ def schedule_image_renditions(instance: Model, field: str) -> None:
     )
     if result is None or result.status != TaskResultStatus.SUCCESSFUL:
         return
-    listed = renditions_field(field)
+    listed = _renditions_field(instance, field)
     if (
-        hasattr(instance, listed)
+        listed is not None
         and result.return_value["source"] == getattr(instance, field).name
     ):
         setattr(instance, listed, result.return_value["renditions"])

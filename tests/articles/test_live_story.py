@@ -1,15 +1,12 @@
-"""The story page's precompiled query answers exactly as the queryset would."""
+"""The story page's query answers exactly as the queryset would."""
 
 import datetime
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from articles.models import Article, Correction, Section, Source
 from articles.views.article import live_story
-from newsroom.precompiled import Placeholder, PrecompiledQuery
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +18,12 @@ def orm_story(slug: str) -> Article | None:
 
 def lists_of(story: Article) -> dict:
     return {
-        "bylines": [b.author.display_name for b in story.bylines.all()],
-        "tags": sorted(t.name for t in story.tags.all()),
-        "artists": sorted(a.name for a in story.artists.all()),
-        "sources": [(s.name, s.url) for s in story.sources.all()],
-        "corrections": [c.note for c in story.corrections.all()],
-        "posts": [p.pk for p in story.social_posts.all()],
+        "bylines": [b.author.display_name for b in story.byline_list],
+        "tags": sorted(t.name for t in story.tag_list),
+        "artists": sorted(a.name for a in story.artist_list),
+        "sources": [(s.name, s.url) for s in story.source_list],
+        "corrections": [c.note for c in story.correction_list],
+        "posts": [p.pk for p in story.social_post_list],
     }
 
 
@@ -80,36 +77,9 @@ def test_the_moment_is_bound_on_every_call():
     assert live_story(story.slug).pk == story.pk
 
 
-def test_each_call_is_one_query_and_no_compiling(
-    django_assert_num_queries, monkeypatch
-):
-    story = ArticleFactory(published=True, tags=["a", "b"], authors=1)
-    live_story(story.slug)  # compiled here (once per process and database)
-    compiled = []
-    original = SQLCompiler.as_sql
-    monkeypatch.setattr(
-        SQLCompiler,
-        "as_sql",
-        lambda self, *a, **k: compiled.append(1) or original(self, *a, **k),
-    )
+def test_each_call_is_one_query(django_assert_num_queries):
+    story = ArticleFactory(published=True, tags=["a", "b"], authors=1, artists=1)
     with django_assert_num_queries(1):
-        assert live_story(story.slug).pk == story.pk
-    assert compiled == []
-
-
-def test_a_placeholder_must_reach_the_parameters_exactly_once():
-    slug_field = Article._meta.get_field("slug")
-    query = PrecompiledQuery(
-        lambda slug: Article.objects.filter(headline="x"),
-        slug=Placeholder(slug_field, "never-used"),
-    )
-    with pytest.raises(ImproperlyConfigured, match="appears 0 times"):
-        query.first(using="default", slug="a")
-    twice = PrecompiledQuery(
-        lambda slug: (
-            Article.objects.filter(slug=slug) | Article.objects.filter(slug=slug)
-        ),
-        slug=Placeholder(slug_field, "twice"),
-    )
-    with pytest.raises(ImproperlyConfigured, match="appears 2 times"):
-        twice.first(using="default", slug="a")
+        found = live_story(story.slug)
+        assert [t.name for t in found.tag_list] == ["a", "b"]
+        assert len(found.byline_list) == 1 and len(found.artist_list) == 1

@@ -26,7 +26,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
-logger = logging.getLogger("newsroom.cache")
+logger = logging.getLogger("core.cache")
 
 RETRY_AFTER = 5.0
 

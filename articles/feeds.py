@@ -155,7 +155,7 @@ class LatestStoriesFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_extra_kwargs(self, item: Article) -> dict:
-        largest = item.hero.largest
+        largest = item.hero_image.largest
         if largest is None:
             return {}
         url = largest["url"]

@@ -3,11 +3,14 @@
 ``validate_image`` (an ``ImageValidator``) decodes every new upload with Pillow under
 explicit caps: bytes, then pixels read from the header before any pixel is decoded,
 then a full decode, so a decompression bomb, a damaged file or a file that only claims
-to be an image is refused with a clear message. ``prepare_image`` re-encodes a new
-upload from its pixels before it is stored, so EXIF (GPS position, camera serial)
-never reaches readers, and says whether the field needs new renditions;
-``schedule_renditions`` hands those to the ``refresh_image_renditions`` task.
-Templates read ``Renditions`` (``src``, ``srcset_webp``, ``srcset_fallback``).
+to be an image is refused with a clear message.
+
+``RenditionImageField`` is the one field a picture with renditions uses. Before a
+save it re-encodes a new upload from its pixels, so EXIF (GPS position, camera serial)
+never reaches readers; after the save it hands the file to the
+``refresh_image_renditions`` task (core.tasks), which lists the resized copies in a
+JSON field beside it. Templates read them from the field itself:
+``article.hero_image.src``, ``.srcset_webp``, ``.srcset_fallback``, ``.largest``.
 """
 
 from __future__ import annotations
@@ -19,27 +22,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.apps import apps
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Model
-from django.db.models.fields.files import FieldFile
+from django.db.models import Model, signals
+from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.renditions import Renditions
+from core.tasks import schedule_image_renditions
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 8000 x 5000: more than any page needs
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MAX_STORED_EDGE = 2400  # pixels; the stored original is never larger than this
 HERO_MIN_WIDTH = 320
-# Every image field with renditions (a JSON field beside it: ``renditions_field``).
-IMAGE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("articles.Article", "hero_image"),
-    ("artists.Artist", "photo"),
-    ("discography.Release", "cover"),
-    ("articles.SocialPost", "thumbnail"),
-)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _check_header(image_format: str | None, width: int, height: int) -> None:
         )
 
 
-@deconstructible(path="newsroom.images.ImageValidator")
+@deconstructible(path="core.images.ImageValidator")
 class ImageValidator:
     """Model-field validator: the same checks on every new file, whatever the path."""
 
@@ -209,113 +209,160 @@ def strip_metadata(field_file: FieldFile | None) -> bool:
     return True
 
 
-def renditions_field(field: str) -> str:
-    """The JSON field beside an image field listing its renditions (hero_image ->
-    hero_renditions, photo -> photo_renditions)."""
-    return f"{field.removesuffix('_image')}_renditions"
-
-
-def prepare_image(
-    instance: Model, field: str, update_fields: Any = None
-) -> tuple[bool, set[str]]:
-    """Before ``save()``: clean a new upload; (renditions needed?, fields to add).
-
-    Renditions are needed for a new upload, or when the stored list belongs to
-    another file (or is missing). A cleared image clears the list at once.
-    """
-    if update_fields is not None and field not in update_fields:
-        return False, set()
-    image = getattr(instance, field)
-    listed = renditions_field(field)
-    if not image:
-        if getattr(instance, listed):
-            setattr(instance, listed, [])
-            return False, {listed}
-        return False, set()
-    is_new = strip_metadata(image)
-    current = getattr(instance, listed) or []
-    stale = not current or current[0].get("source") != image.name
-    if is_new or stale:
-        if current and current[0].get("source") != image.name:
-            setattr(instance, listed, [])  # never list another file's renditions
-        return True, {listed}
-    return False, set()
-
-
-def schedule_renditions(instance: Model, field: str) -> None:
-    """After ``save()``: have the task (re)make the renditions, and show them here."""
-    from newsroom.tasks import schedule_image_renditions
-
-    schedule_image_renditions(instance, field)
-
-
-@dataclass(frozen=True)
-class Renditions:
-    """What a template needs of an image's renditions (all read from the row)."""
-
-    entries: tuple[dict[str, Any], ...]
-    original_url: str = ""
-
-    @classmethod
-    def of(cls, instance: Model, field: str) -> Renditions:
-        image = getattr(instance, field)
-        entries = getattr(instance, renditions_field(field), None) or []
-        return cls(
-            entries=tuple(e for e in entries if e.get("name")),
-            original_url=image.url if image else "",
-        )
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
-
-    def _srcset(self, webp: bool) -> str:
-        return ", ".join(
-            f"{default_storage.url(entry['name'])} {entry['width']}w"
-            for entry in self.entries
-            if (entry["format"] == "WEBP") == webp
-        )
+class RenditionFieldFile(ImageFieldFile):
+    """A stored picture with what templates show of it: ``src``, ``srcset_webp``,
+    ``srcset_fallback``, ``largest`` and ``smallest_url`` (the original until the
+    renditions exist; nothing without a picture)."""
 
     @property
-    def srcset_webp(self) -> str:
-        return self._srcset(webp=True)
-
-    @property
-    def srcset_fallback(self) -> str:
-        """JPEG, or PNG for an image with transparency."""
-        return self._srcset(webp=False)
-
-    def _fallbacks(self) -> list[dict[str, Any]]:
-        return sorted(
-            (e for e in self.entries if e["format"] != "WEBP"),
-            key=lambda e: e["width"],
-        )
+    def renditions(self) -> Renditions:
+        listed = getattr(self.instance, self.field.renditions_field, None)
+        return Renditions.of(self.name or "", listed, self.url if self else "")
 
     @property
     def src(self) -> str:
-        """A mid-sized fallback for ``src`` (and og:image); the original without any."""
-        fallbacks = self._fallbacks()
-        if not fallbacks:
-            return self.original_url
-        return default_storage.url(fallbacks[min(2, len(fallbacks) - 1)]["name"])
+        return self.renditions.src
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.renditions.srcset_webp
+
+    @property
+    def srcset_fallback(self) -> str:
+        return self.renditions.srcset_fallback
 
     @property
     def largest(self) -> dict[str, Any] | None:
-        """The biggest fallback rendition (url, width, height): sharing cards want it."""
-        fallbacks = self._fallbacks()
-        if not fallbacks:
-            return None
-        entry = fallbacks[-1]
-        return {
-            "url": default_storage.url(entry["name"]),
-            "width": entry["width"],
-            "height": entry["height"],
-        }
+        return self.renditions.largest
 
     @property
     def smallest_url(self) -> str:
-        """The smallest WebP rendition, for thumbnails; '' without renditions."""
-        webps = sorted(
-            (e for e in self.entries if e["format"] == "WEBP"),
-            key=lambda e: e["width"],
+        return self.renditions.smallest_url
+
+
+@dataclass
+class _PendingSave:
+    """What the field decided before a save, for after it."""
+
+    needs_renditions: bool
+    list_to_write: list | None  # a cleared list the save's update_fields left out
+
+
+class RenditionImageField(CheckedImageField):
+    """A checked image whose resized copies are listed in a JSON field beside it.
+
+    ``hero_image = RenditionImageField(...)`` with
+    ``hero_renditions = models.JSONField(default=list, editable=False)`` (the list's
+    name is the field's without ``_image``, plus ``_renditions``; or say
+    ``renditions_field="..."``). Saving a new upload stores a copy without metadata
+    and (re)makes the renditions; clearing the image clears the list.
+
+    With the usual list name, migrations see a plain ``CheckedImageField``:
+    renditions are behaviour, not schema, and historical models must not schedule
+    tasks.
+    """
+
+    attr_class = RenditionFieldFile
+
+    def __init__(
+        self, *args: Any, renditions_field: str | None = None, **kwargs: Any
+    ) -> None:
+        self.renditions_field = renditions_field
+        super().__init__(*args, **kwargs)
+
+    def set_attributes_from_name(self, name: str) -> None:
+        super().set_attributes_from_name(name)
+        self.renditions_field = self.renditions_field or _usual_list_name(name)
+
+    def deconstruct(self) -> tuple:
+        name, path, args, kwargs = super().deconstruct()
+        if self.renditions_field in (None, _usual_list_name(name)):
+            path = "core.images.CheckedImageField"
+        else:
+            kwargs["renditions_field"] = self.renditions_field
+        return name, path, args, kwargs
+
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors = super().check(**kwargs)
+        try:
+            listed = self.model._meta.get_field(self.renditions_field)
+        except FieldDoesNotExist:
+            listed = None
+        if not isinstance(listed, models.JSONField):
+            errors.append(
+                checks.Error(
+                    f"renditions_field {self.renditions_field!r} must name a "
+                    "JSONField of the same model.",
+                    obj=self,
+                    id="core.E001",
+                )
+            )
+        return errors
+
+    def contribute_to_class(self, cls: type[Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            # No sender: a proxy or child model's saves are sent under its own name.
+            signals.pre_save.connect(self._before_save)
+            signals.post_save.connect(self._after_save)
+
+    def _pending_key(self) -> str:
+        return f"_renditions_pending_{self.attname}"
+
+    def _before_save(
+        self, sender, instance: Model, raw: bool = False, update_fields=None, **kwargs
+    ) -> None:
+        """Clean a new upload; decide whether the renditions must be (re)made.
+
+        They must for a new upload, or when the stored list belongs to another file
+        (or is missing). A cleared image, or a list of another file, is emptied at
+        once: a page never shows another picture's renditions.
+        """
+        if not isinstance(instance, self.model) or raw:
+            return
+        if update_fields is not None and self.attname not in update_fields:
+            return
+        image = getattr(instance, self.attname)
+        listed = getattr(instance, self.renditions_field) or []
+        is_new = bool(image) and strip_metadata(image)
+        is_current = (
+            bool(image) and bool(listed) and listed[0].get("source") == image.name
         )
-        return default_storage.url(webps[0]["name"]) if webps else ""
+        cleared = bool(listed) and not is_current
+        if cleared:
+            setattr(instance, self.renditions_field, [])
+        pending = _PendingSave(
+            needs_renditions=bool(image) and (is_new or not is_current),
+            list_to_write=[]
+            if cleared
+            and update_fields is not None
+            and self.renditions_field not in update_fields
+            else None,
+        )
+        instance.__dict__[self._pending_key()] = pending
+
+    def _after_save(self, sender, instance: Model, raw: bool = False, **kwargs) -> None:
+        pending = instance.__dict__.pop(self._pending_key(), None)
+        if pending is None:
+            return
+        if pending.list_to_write is not None:
+            type(instance)._base_manager.using(kwargs.get("using")).filter(
+                pk=instance.pk
+            ).update(**{self.renditions_field: pending.list_to_write})
+        if pending.needs_renditions:
+            schedule_image_renditions(instance, self.name)
+
+
+def _usual_list_name(name: str) -> str:
+    """hero_image -> hero_renditions, photo -> photo_renditions."""
+    return f"{name.removesuffix('_image')}_renditions"
+
+
+def rendition_fields() -> list[tuple[type[Model], RenditionImageField]]:
+    """Every (model, field) of the project whose pictures get renditions."""
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, RenditionImageField)
+    ]

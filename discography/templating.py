@@ -1,7 +1,5 @@
-"""Template helpers for music: running times, and the data of an artist's discography.
-
-The discography block is rendered by the reader pages' Jinja2 helper
-``artist_discography`` (newsroom/jinja_helpers.py); the filters serve both engines.
+"""What the reader pages' templates call for music (plain functions, registered into
+Jinja2 by newsroom/jinja.py): running times, and the data of an artist's discography.
 
 The discography block lives here, not in the artists app, so that ``artists`` never
 imports ``discography`` (dependencies point one way).
@@ -12,12 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django import template
-
 from artists.models import Artist
 from discography.models import MusicVideo, Release
-
-register = template.Library()
 
 KIND_HEADINGS = {
     Release.Kind.ALBUM: "Albums",
@@ -28,7 +22,6 @@ KIND_HEADINGS = {
 }
 
 
-@register.filter
 def running_time(value: datetime.timedelta | None) -> str:
     """4:31 for a track, 1:02:05 past an hour; empty when unknown."""
     if value is None:
@@ -41,7 +34,6 @@ def running_time(value: datetime.timedelta | None) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-@register.filter
 def iso_duration(value: datetime.timedelta | None) -> str:
     """ISO 8601 duration (PT4M31S) for schema.org and <time datetime>."""
     if value is None:

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom import pagecache
+from core import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -416,7 +416,7 @@ def test_production_entry_point_puts_the_front_door_before_django():
 
     assert isinstance(wsgi.application, pagecache.CachedPagesWSGI)
     assert wsgi.application.application is wsgi.django_application
-    assert settings_middleware()[0] == "newsroom.pagecache.AnonymousPageCacheMiddleware"
+    assert settings_middleware()[0] == "core.pagecache.AnonymousPageCacheMiddleware"
 
 
 def settings_middleware():

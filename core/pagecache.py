@@ -10,6 +10,12 @@ page is never kept past the moment the next scheduled story goes live.
 
 Readers with a session (staff, or anyone the site has given a session or a flash
 message) bypass the cache, as do responses that set a cookie or say they are private.
+
+The engine names no app. Each app says, from its ``AppConfig.ready()``, which of its
+models readers see (:func:`register_public_models`) and when its scheduled content goes
+live (:func:`register_schedule`). Every invalidation goes through one entry point,
+:func:`content_changed`: the save, delete and link signals of public models, and the
+writes that send no signal (``QuerySet.update()``, a background task).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
@@ -41,12 +48,6 @@ NEXT_CHANGE_KEY = "pagecache:next-change:{generation}"
 PAGE_KEY = "pagecache:page:v2:{digest}"
 # Paths that are never cached: the staff site, probes, and files served elsewhere.
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
-# Apps whose rows appear on public pages: a change to any of them is a change to pages.
-CONTENT_APPS = frozenset({"articles", "artists", "discography", "taggit"})
-# Rows in content apps that readers never see: the moderation record and word list.
-PRIVATE_MODELS = frozenset(
-    {"articles.reactionflag", "articles.reactiondecision", "articles.bannedword"}
-)
 BYPASS_COOKIES = ("messages",)
 
 
@@ -80,17 +81,9 @@ def bump_generation() -> None:
 
 
 def _next_scheduled_change() -> datetime | None:
-    """When the next scheduled story goes live (None when nothing is scheduled)."""
-    from articles.models import Article
-
-    return (
-        Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    """When the next scheduled change goes live (None when nothing is scheduled)."""
+    found = [when for when in (lookup() for lookup in _schedules) if when is not None]
+    return min(found, default=None)
 
 
 def seconds_to_keep(generation: int, now: datetime | None = None) -> int:
@@ -368,18 +361,51 @@ class CachedPagesWSGI:
         return [body]
 
 
-def _content_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    if sender._meta.app_label not in CONTENT_APPS:
-        return
-    if sender._meta.label_lower in PRIVATE_MODELS:
-        return
-    affects = getattr(instance, "affects_public_pages", None)
-    if callable(affects) and not affects():
-        return
+# --- what invalidates pages ------------------------------------------------------------
+
+# Models (``app_label.modelname``) whose rows readers see, as the apps registered them.
+_public_models: set[str] = set()
+# Each answers "when does the next scheduled change go live?" (None: nothing waits).
+_schedules: list[Callable[[], datetime | None]] = []
+
+
+def register_public_models(*models: type[Model]) -> None:
+    """Rows of these models appear on public pages: saving, deleting or relinking one
+    invalidates them. Apps call it from ``AppConfig.ready()``; a model not registered
+    (the moderation record, staff-only notes) never invalidates a page.
+
+    A public model may still say that one particular row is invisible: a method
+    ``affects_public_pages()`` returning False (a pending reaction) skips it.
+    """
+    _public_models.update(model._meta.label_lower for model in models)
+
+
+def register_schedule(next_change: Callable[[], datetime | None]) -> None:
+    """``next_change()`` tells when content scheduled ahead goes live (or None).
+
+    No page is kept past the earliest answer, so a story scheduled for 9:00 appears
+    at 9:00 without a save, a cron job or a purge.
+    """
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
+def is_public(model: type[Model]) -> bool:
+    """Whether changes to ``model``'s rows show on public pages."""
+    return model._meta.label_lower in _public_models
+
+
+def content_changed(*objects: Model, using: str | None = None) -> None:
+    """Pages may show something that changed: invalidate them, now and at commit.
+
+    The one entry point of invalidation. ``objects`` are the rows that changed (today
+    every cached page is invalidated whatever they are); a cache outage is logged,
+    never raised, so a save or a task never fails on it. The second bump, once the
+    transaction on ``using`` commits, matters: a page another process renders between
+    the first bump and the commit reads the old rows, and would otherwise be stored
+    under the new generation and served until the next change.
+    """
     _bump_quietly()
-    # Bump again once the transaction commits: a page another process renders
-    # between the first bump and the commit reads the old rows, and would otherwise
-    # be stored under the new generation and served until the next change.
     connection = connections[using or DEFAULT_DB_ALIAS]
     if (
         is_enabled()
@@ -398,13 +424,22 @@ def _bump_quietly() -> None:
         logger.warning("could not invalidate the page cache", exc_info=True)
 
 
-def _m2m_changed(sender, instance=None, action="", using=None, **kwargs) -> None:
+def _row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    if not is_public(sender):
+        return
+    affects = getattr(instance, "affects_public_pages", None)
+    if callable(affects) and not affects():
+        return
+    content_changed(instance, using=using)
+
+
+def _links_changed(sender, instance=None, action="", using=None, **kwargs) -> None:
     if action.startswith("post_"):
-        _content_changed(type(instance), instance=instance, using=using)
+        _row_changed(type(instance), instance=instance, using=using)
 
 
 def connect_invalidation() -> None:
-    """Bump the generation whenever content that readers see changes."""
-    post_save.connect(_content_changed, dispatch_uid="pagecache-save")
-    post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+    """Listen to every save, delete and link change (core's ``ready()`` calls it)."""
+    post_save.connect(_row_changed, dispatch_uid="pagecache-save")
+    post_delete.connect(_row_changed, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_links_changed, dispatch_uid="pagecache-m2m")

@@ -1,17 +1,14 @@
-"""/sitemap.xml: an index of stories, artists, releases and a Google News sitemap."""
+"""Stories for /sitemap.xml: every published story, and a Google News sitemap of the
+last 48 hours (the project's sitemap index lists them beside artists and releases)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from articles.models import Article
-from artists.sitemaps import ArtistSitemap
-from discography.sitemaps import ReleaseSitemap
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 
@@ -47,23 +44,3 @@ class NewsSitemap(StorySitemap):
             .order_by("-published_at", "-pk")
             .only("slug", "headline", "published_at", "updated_at")[:1000]
         )
-
-
-SITEMAPS = {
-    "stories": StorySitemap,
-    "news": NewsSitemap,
-    "artists": ArtistSitemap,
-    "releases": ReleaseSitemap,
-}
-
-
-def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
-
-
-def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    """One section's URLs; the news section adds the news:news elements."""
-    template = "newsroom/sitemap_news.xml" if section == "news" else "sitemap.xml"
-    return sitemap_views.sitemap(
-        request, SITEMAPS, section=section, template_name=template
-    )

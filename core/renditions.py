@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps
 
 # Story cards (about 12rem) to a full-width hero on a 2x screen (46rem).
@@ -172,3 +172,86 @@ def srcset(
         f"{storage.url(rendition_name(source_name, width, image_format))} {width}w"
         for width in target_widths(source_width)
     )
+
+
+@dataclass(frozen=True)
+class Renditions:
+    """What a template needs of an image's renditions (all read from the row)."""
+
+    entries: tuple[dict[str, Any], ...]
+    original_url: str = ""
+
+    @classmethod
+    def of(
+        cls, source_name: str, listed: list[dict[str, Any]] | None, original_url: str
+    ) -> Renditions:
+        """The listed renditions made from ``source_name`` (never another file's)."""
+        return cls(
+            entries=tuple(
+                entry
+                for entry in listed or ()
+                if entry.get("name") and entry.get("source") == source_name
+            ),
+            original_url=original_url,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def _srcset(self, webp: bool) -> str:
+        return ", ".join(
+            f"{default_storage.url(entry['name'])} {entry['width']}w"
+            for entry in self.entries
+            if (entry["format"] == "WEBP") == webp
+        )
+
+    @property
+    def srcset_webp(self) -> str:
+        return self._srcset(webp=True)
+
+    @property
+    def srcset_fallback(self) -> str:
+        """JPEG, or PNG for an image with transparency."""
+        return self._srcset(webp=False)
+
+    def _fallbacks(self) -> list[dict[str, Any]]:
+        return sorted(
+            (e for e in self.entries if e["format"] != "WEBP"),
+            key=lambda e: e["width"],
+        )
+
+    @property
+    def src(self) -> str:
+        """A mid-sized fallback for ``src`` (and og:image); the original without any."""
+        fallbacks = self._fallbacks()
+        if not fallbacks:
+            return self.original_url
+        return default_storage.url(fallbacks[min(2, len(fallbacks) - 1)]["name"])
+
+    def fallback_urls(self) -> list[str]:
+        """Every fallback rendition's address, largest first (crawlers want those)."""
+        return [
+            default_storage.url(entry["name"]) for entry in reversed(self._fallbacks())
+        ]
+
+    @property
+    def largest(self) -> dict[str, Any] | None:
+        """The biggest fallback rendition (url, width, height): sharing cards want it."""
+        fallbacks = self._fallbacks()
+        if not fallbacks:
+            return None
+        entry = fallbacks[-1]
+        return {
+            "url": default_storage.url(entry["name"]),
+            "width": entry["width"],
+            "height": entry["height"],
+        }
+
+    @property
+    def smallest_url(self) -> str:
+        """The smallest WebP rendition, for thumbnails; '' without renditions."""
+        webps = sorted(
+            (e for e in self.entries if e["format"] == "WEBP"),
+            key=lambda e: e["width"],
+        )
+        return default_storage.url(webps[0]["name"]) if webps else ""

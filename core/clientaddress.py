@@ -22,7 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Where the middleware keeps the address of the peer that connected (the proxy).
-PEER_ADDRESS_KEY = "newsroom.peer_address"
+PEER_ADDRESS_KEY = "core.peer_address"
 
 
 def valid_address(value: str) -> str | None:
