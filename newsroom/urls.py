@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import feeds, search_views, seo, sitemaps, views
+from newsroom import feeds, seo, sitemaps, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("search/", search_views.search_page, name="search"),
+    path("", include("search.urls")),
     path(
         "feeds/",
         include(

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.search_views import _query_with
+from search.views import _query_with
 
 keys = st.sampled_from(["q", "tag", "artist", "section", "start", "x y", "태그"])
 values = st.text(min_size=0, max_size=8)

@@ -10,7 +10,7 @@ from django.db import connection
 from articles.models import Article
 from artists.models import Artist
 from discography.models import Track
-from newsroom import search
+from search import engine as search
 from tests.articles.factories import ArticleFactory
 from tests.search.conftest import on_postgres
 from tests.search.test_search_page import artist_names, story_headlines

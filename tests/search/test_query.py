@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.search import (
+from search.engine import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
     highlight,

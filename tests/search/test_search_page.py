@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.search import STORIES_PER_PAGE
+from search.engine import STORIES_PER_PAGE
 from tests.articles.factories import ArticleFactory, SectionFactory
 from tests.artists.factories import ArtistFactory
 from tests.discography.factories import ReleaseFactory, TrackFactory
@@ -390,7 +390,7 @@ def test_story_hits_show_section_link_and_date_and_none_without_a_section(client
 
 
 def test_facets_list_the_most_frequent_values_and_the_chosen_one(client, db):
-    from newsroom import search as search_module
+    from search import engine as search_module
 
     stories = [
         ArticleFactory(headline=f"Comeback {n}", published=True) for n in range(10)
@@ -410,7 +410,7 @@ def test_facets_list_the_most_frequent_values_and_the_chosen_one(client, db):
 
 
 def test_tied_facet_values_at_the_edge_are_ordered_by_name(client, db):
-    from newsroom import search as search_module
+    from search import engine as search_module
 
     story = ArticleFactory(headline="Encore night", published=True)
     names = [f"Encore {letter}" for letter in "KJIHGFEDCBA"]  # eleven, all tied

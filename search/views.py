@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
-from newsroom import search
+from search import engine as search
 
 
 class StorySearchFilter(django_filters.FilterSet):
@@ -117,7 +117,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             type_query=without_type.urlencode(),
             active_filters=_active_filters(request, story_filter, results),
         )
-    response = render(request, "newsroom/search.html", context)
+    response = render(request, "search/search.html", context)
     # Result pages are for readers, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex, follow"
     return response
