@@ -44,13 +44,14 @@ def sql_parts(file: str) -> dict[str, str]:
     ``${slot}`` placeholders (string.Template) for the fragments they are built from;
     ``%(name)s`` and ``%s`` are the driver's parameters.
     """
-    text = resources.files(__package__).joinpath("sql", f"{file}.sql").read_text()
-    pieces = _PART.split(text)
+    path = resources.files(__package__).joinpath("sql", f"{file}.sql")
+    pieces = _PART.split(path.read_text(encoding="utf-8"))
     parts = {}
     for name, body in zip(pieces[1::2], pieces[2::2], strict=True):
-        lines = body.strip().splitlines()
-        while lines and (not lines[-1].strip() or lines[-1].startswith("--")):
-            lines.pop()
+        lines = body.splitlines()
+        for end in (0, -1):  # comments and blank lines before and after the SQL
+            while lines and (not lines[end].strip() or lines[end].startswith("--")):
+                lines.pop(end)
         parts[name] = "\n".join(lines)
     return parts
 
@@ -59,6 +60,11 @@ def sql_parts(file: str) -> dict[str, str]:
 def _first_credit_sql(statement: str) -> str:
     template = Template(sql_parts(statement)[statement])
     return template.substitute(first_credit=sql_parts("releases")["first_credit"])
+
+
+@functools.cache
+def _ranked_stories_template() -> Template:
+    return Template(sql_parts("ranked_stories")["ranked_stories"])
 
 
 @functools.cache
@@ -94,9 +100,7 @@ class PostgresBackend(SearchBackend):
             "pk", "published_at", "search_vector"
         )
         newest_sql, newest_params = newest.query.sql_with_params()
-        sql = Template(sql_parts("ranked_stories")["ranked_stories"]).substitute(
-            newest=newest_sql
-        )
+        sql = _ranked_stories_template().substitute(newest=newest_sql)
         params = (*newest_params, CONFIG, terms.text, first + 1, last)
         with self._planned_for_these_words():
             found = self._fetch(sql, params)
