@@ -10,6 +10,7 @@ WORKDIR /app
 
 COPY pyproject.toml constraints.txt README.md ./
 COPY newsroom ./newsroom
+COPY search ./search
 COPY articles ./articles
 COPY artists ./artists
 COPY discography ./discography

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "artists",
     "discography",
     "articles",
+    "search",
     # Last, so that its post_migrate runs after every app's permissions exist.
     "newsroom",
 ]

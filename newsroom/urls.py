@@ -4,14 +4,14 @@ from django.urls import include, path
 
 from articles.urls import artist_feed_urlpatterns, latest_feed_urlpatterns
 from artists import urls as artists_urls
-from newsroom import search_views, seo, views
+from newsroom import seo, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("search/", search_views.search_page, name="search"),
+    path("", include("search.urls")),
     path("feeds/", include((latest_feed_urlpatterns, "feeds"))),
     path("sitemap.xml", seo.sitemap_index, name="sitemap"),
     path(

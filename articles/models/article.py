@@ -357,7 +357,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Headline (A), dek (B) and body text (C) for full-text search. On PostgreSQL a
     # trigger keeps it current on every insert and update (bulk ones too) and a GIN
-    # index serves it (migration 0300); SQLite leaves it empty (see newsroom.search).
+    # index serves it (migration 0300); SQLite leaves it empty (see search/backends).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()

@@ -10,7 +10,9 @@ from django.db import connection
 from articles.models import Article
 from artists.models import Artist
 from discography.models import Track
-from newsroom import search
+from search import engine
+from search.backends.postgres import CONFIG, PostgresBackend
+from search.query import parse_query
 from tests.articles.factories import ArticleFactory
 from tests.search.conftest import on_postgres
 from tests.search.test_search_page import artist_names, story_headlines
@@ -118,10 +120,10 @@ def _many_stories(count: int) -> None:
 
 def test_explain_shows_the_gin_index_serving_story_text_search():
     _many_stories(5000)
-    terms = search.parse_query("holssi")
-    matches = search.backend().story_matches(Article.objects.published(), terms)
+    terms = parse_query("holssi")
+    matches = engine.backend().story_matches(Article.objects.published(), terms)
     newest = matches.order_by("-published_at", "-pk").values("pk")
-    sql, params = newest[: search.STORY_CANDIDATES].query.sql_with_params()
+    sql, params = newest[: engine.STORY_CANDIDATES].query.sql_with_params()
     with connection.cursor() as cursor:
         # With 5,000 rows the planner already prefers the GIN index for a rare
         # word; sequential scans are switched off (for this transaction only) so
@@ -133,8 +135,8 @@ def test_explain_shows_the_gin_index_serving_story_text_search():
 
 
 def test_explain_shows_trigram_indexes_serving_misspelled_names(v):
-    sql, params = search._PostgresBackend().artist_sql(
-        search.parse_query("Taehyng"), limit=5, offset=0
+    sql, params = PostgresBackend(connection.alias).artist_sql(
+        parse_query("Taehyng"), limit=5, offset=0
     )
     with connection.cursor() as cursor:
         # A handful of rows: sequential scans are cheaper and the planner rightly
@@ -150,7 +152,7 @@ def test_text_search_config_is_simple_so_words_are_not_stemmed(client, db):
     ArticleFactory(headline="Singers", published=True)
     html = client.get("/search/", {"q": "singer"}).content.decode()
     assert story_headlines(html) == []
-    assert search.CONFIG == "simple"
+    assert CONFIG == "simple"
 
 
 def test_connections_run_without_jit_compilation():
@@ -215,7 +217,7 @@ def test_artist_and_track_statements_keep_one_generic_plan(client):
 
 def test_the_plan_setting_is_reset_when_a_statement_fails():
     with pytest.raises(ZeroDivisionError):
-        with search._generic_plans(connection.alias):
+        with PostgresBackend(connection.alias)._generic_plans():
             raise ZeroDivisionError
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
@@ -236,7 +238,7 @@ def test_facets_from_story_topics_match_the_link_tables():
     stories[0].artists.add(iu, v)
     stories[1].artists.add(iu)
     ids = [story.pk for story in stories]
-    facets = search._facets(ids)
+    facets = engine.backend().facets(ids, keep={})
     by_tag = (
         Article.tags.through.objects.filter(object_id__in=ids)
         .values("tag__slug", "tag__name")

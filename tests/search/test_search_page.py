@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.search import STORIES_PER_PAGE
+from search import engine
+from search.engine import STORIES_PER_PAGE
+from search.facets import FACETS_SHOWN
 from tests.articles.factories import ArticleFactory, SectionFactory
 from tests.artists.factories import ArtistFactory
 from tests.discography.factories import ReleaseFactory, TrackFactory
@@ -390,33 +392,29 @@ def test_story_hits_show_section_link_and_date_and_none_without_a_section(client
 
 
 def test_facets_list_the_most_frequent_values_and_the_chosen_one(client, db):
-    from newsroom import search as search_module
-
     stories = [
         ArticleFactory(headline=f"Comeback {n}", published=True) for n in range(10)
     ]
     for n, story in enumerate(stories):
         story.tags.add(*(f"Tag {t:02d}" for t in range(n + 1)))  # Tag k: 10 - k
     ids = [story.pk for story in stories]
-    facets = search_module._facets(ids)
+    facets = engine.backend().facets(ids, keep={})
     assert [row["label"] for row in facets["tag"]] == [
-        f"Tag {t:02d}" for t in range(search_module.FACETS_SHOWN)
+        f"Tag {t:02d}" for t in range(FACETS_SHOWN)
     ]
     assert [row["count"] for row in facets["tag"]][:3] == [10, 9, 8]
-    kept = search_module._facets(ids, keep={"tag": "tag-09"})
+    kept = engine.backend().facets(ids, keep={"tag": "tag-09"})
     assert kept["tag"][-1] == {"key": "tag-09", "label": "Tag 09", "count": 1}
     html = search(client, "comeback", tag="tag-09")
     assert "Tag 09" in html and "(remove filter)" in html
 
 
 def test_tied_facet_values_at_the_edge_are_ordered_by_name(client, db):
-    from newsroom import search as search_module
-
     story = ArticleFactory(headline="Encore night", published=True)
     names = [f"Encore {letter}" for letter in "KJIHGFEDCBA"]  # eleven, all tied
     story.tags.add(*names)
-    facets = search_module._facets([story.pk])
+    facets = engine.backend().facets([story.pk], keep={})
     assert [row["label"] for row in facets["tag"]] == sorted(names)
     html = search(client, "encore")
     shown = re.findall(r'tag=encore-\w">(Encore \w) <span', html)
-    assert shown == sorted(names)[: search_module.FACETS_SHOWN]
+    assert shown == sorted(names)[:FACETS_SHOWN]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -15,7 +14,9 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from core.querystring import QueryDateField, page_number
-from newsroom import search
+from search import engine
+from search.facets import FACETS, facet_links
+from search.query import MAX_QUERY_LENGTH, parse_query
 
 
 class QueryDateFilter(django_filters.DateFilter):
@@ -30,7 +31,7 @@ class StorySearchFilter(django_filters.FilterSet):
     and dates. Invalid values are reported and ignored, never an error page."""
 
     type = django_filters.ChoiceFilter(
-        choices=search.TYPES, method="keep", empty_label="Everything", label="Show"
+        choices=engine.TYPES, method="keep", empty_label="Everything", label="Show"
     )
     artist = django_filters.CharFilter(field_name="artists__slug")
     tag = django_filters.CharFilter(field_name="tags__slug")
@@ -79,7 +80,7 @@ class StorySearchFilter(django_filters.FilterSet):
 
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
-    terms = search.parse_query(request.GET.get("q"))
+    terms = parse_query(request.GET.get("q"))
     story_filter = StorySearchFilter(request.GET, queryset=Article.objects.published())
     story_filter.is_valid()  # bad values are reported and left out
     kind = story_filter.form.cleaned_data.get("type") or ""
@@ -88,17 +89,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": terms.text,
         "filter": story_filter,
         "kind": kind,
-        "types": search.TYPES,
-        "max_length": search.MAX_QUERY_LENGTH,
-        "story_cap": search.STORY_CANDIDATES,
+        "types": engine.TYPES,
+        "max_length": MAX_QUERY_LENGTH,
+        "story_cap": engine.STORY_CANDIDATES,
     }
     if not terms.is_blank:
-        results = search.run_search(
+        chosen = {name: request.GET.get(name, "") for name in FACETS}
+        results = engine.run_search(
             terms,
             stories=story_filter.qs,
             kind=kind,
             page=page_number(request.GET.get("page")),
-            chosen={name: request.GET.get(name, "") for name in FACET_LABELS},
+            chosen=chosen,
         )
         page = results.groups[kind].page if kind else None
         if page is not None and page.number > page.paginator.num_pages:
@@ -113,12 +115,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context.update(
             results=results,
             groups=results.groups,
-            facets=_facet_links(request, results.facets),
+            # Facet links keep the query but its page and type (narrowing stories
+            # shows the stories); its pairs read once, not a QueryDict copy a link.
+            facets=facet_links(
+                [(k, v) for k, v in request.GET.lists() if k not in ("page", "type")],
+                chosen,
+                results.facets,
+            ),
             query_string=query.urlencode(),
             type_query=without_type.urlencode(),
             active_filters=_active_filters(request, story_filter, results),
         )
-    response = render(request, "newsroom/search.html", context)
+    response = render(request, "search/search.html", context)
     # Result pages are for readers, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex, follow"
     return response
@@ -139,50 +147,3 @@ def _active_filters(request, story_filter, results) -> list[dict[str, str]]:
         prefix = {"start": "From ", "end": "Until "}.get(name, "")
         chips.append({"label": prefix + str(label), "url": "?" + query.urlencode()})
     return chips
-
-
-FACET_LABELS = {"section": "Section", "tag": "Tag", "artist": "Artist"}
-
-
-def _facet_links(request, facets) -> list[dict]:
-    """Each facet's top values with counts and the address that applies (or clears) it."""
-    # The reader's query without its page and type (narrowing stories shows the
-    # stories), read once: a QueryDict copy per link deep-copied it 27 times a page.
-    pairs = [
-        (key, values)
-        for key, values in request.GET.lists()
-        if key not in ("page", "type")
-    ]
-    out = []
-    for name, rows in facets.items():
-        current = request.GET.get(name, "")
-        shown = rows[: search.FACETS_SHOWN] + [
-            r for r in rows[search.FACETS_SHOWN :] if r["key"] == current
-        ]
-        options = []
-        for row in shown:
-            selected = row["key"] == current
-            url = "?" + _query_with(pairs, name, None if selected else row["key"])
-            options.append({**row, "url": url, "is_selected": selected})
-        if options:
-            out.append({"name": name, "label": FACET_LABELS[name], "options": options})
-    return out
-
-
-def _query_with(
-    pairs: list[tuple[str, list[str]]], name: str, value: str | None
-) -> str:
-    """``pairs`` (a query's lists, in order) with ``name`` set to ``value`` in its
-    place (or last), or left out when ``value`` is None; as QueryDict.urlencode."""
-    items: list[tuple[str, str]] = []
-    found = False
-    for key, values in pairs:
-        if key != name:
-            items.extend((key, v) for v in values)
-            continue
-        found = True
-        if value is not None:
-            items.append((key, value))
-    if not found and value is not None:
-        items.append((name, value))
-    return urlencode(items)

@@ -1,0 +1,1 @@
+"""Site search: what a reader's query finds in stories, artists, releases and tracks."""

@@ -1,0 +1,141 @@
+"""What a search answers: every result group for a query, with pages and facets.
+
+Views call :func:`search.query.parse_query` and :func:`run_search` and never ask which
+database answers: :func:`backend` picks the backend by the database's vendor (the
+hand-written PostgreSQL one, else the portable ORM one) and binds it to the database
+alias the router gives public reads. Every result group is one query whatever the
+data size, so a results page costs the same few queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import connections, router
+
+from articles.models import Article
+from search.backends.base import Found, SearchBackend
+from search.backends.portable import PortableBackend
+from search.backends.postgres import PostgresBackend
+from search.facets import Facets
+from search.query import SearchTerms
+from search.text import highlight, story_snippet
+
+# Stories are ranked among the newest matches only, so a common word over 100,000
+# stories costs a bounded amount of matching and ranking work (measured at 100,000
+# stories: a word in ~5% of them is the worst case); totals above it read "200+".
+STORY_CANDIDATES = 200
+STORIES_PER_PAGE = 20
+GROUP_PREVIEW = 5  # artists, releases or tracks shown when every type is listed
+GROUP_PER_PAGE = 20  # ... and per page when one type is chosen
+
+TYPES = [
+    ("article", "Stories"),
+    ("artist", "Artists"),
+    ("release", "Releases"),
+    ("track", "Tracks"),
+]
+
+# A database vendor's own backend; any other database gets the portable one.
+BACKENDS: dict[str, type[SearchBackend]] = {"postgresql": PostgresBackend}
+
+
+def backend(using: str | None = None) -> SearchBackend:
+    """The backend for the database ``using`` (default: where public reads go)."""
+    alias = using or router.db_for_read(Article)
+    vendor = connections[alias].vendor
+    return BACKENDS.get(vendor, PortableBackend)(alias)
+
+
+@dataclass
+class Group:
+    """One type of result: the rows shown and how many matched in all."""
+
+    kind: str
+    label: str
+    items: list[Any] = field(default_factory=list)
+    total: int = 0
+    is_capped: bool = False
+    page: Page | None = None
+
+
+@dataclass
+class SearchResults:
+    terms: SearchTerms
+    groups: dict[str, Group]
+    facets: Facets
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups.values())
+
+
+def run_search(
+    terms: SearchTerms,
+    *,
+    stories,
+    kind: str = "",
+    page: int = 1,
+    chosen: dict[str, str] | None = None,
+) -> SearchResults:
+    """Every group for a query; ``stories`` is already narrowed by the filters.
+
+    At most six queries whatever the data (five on PostgreSQL, which ranks the
+    stories and reads that page's rows in one): ranked story ids, that page's stories,
+    story facets, artists, releases, tracks.
+    With ``kind`` set, that group is paginated and the others only counted (and
+    previewed, which costs nothing extra). ``chosen`` names the facet values the
+    reader has picked, which the facets keep whatever their rank.
+    """
+    db = backend()
+    page = max(1, page)
+    story_page = page if kind == "article" else 1
+    first = (story_page - 1) * STORIES_PER_PAGE
+    ranked = db.ranked_stories(
+        stories,
+        terms,
+        candidates=STORY_CANDIDATES,
+        first=first,
+        last=first + STORIES_PER_PAGE,
+    )
+    for story in ranked.page:
+        story.headline_html = highlight(story.headline, terms.marked)
+        story.snippet_html = highlight(story_snippet(story, terms), terms.marked)
+    total = len(ranked.ids)
+    stories_group = Group(
+        "article", "Stories", ranked.page, total, total >= STORY_CANDIDATES
+    )
+    stories_group.page = _page(
+        ranked.page, min(total, STORY_CANDIDATES), story_page, STORIES_PER_PAGE
+    )
+    groups = {"article": stories_group}
+    limit = GROUP_PER_PAGE if kind else GROUP_PREVIEW
+    for name, label, find, marked_field in (
+        ("artist", "Artists", db.artists, "name"),
+        ("release", "Releases", db.releases, "title"),
+        ("track", "Tracks", db.tracks, "title"),
+    ):
+        number = page if kind == name else 1
+        found = find(terms, limit=limit, offset=(number - 1) * limit)
+        groups[name] = _marked_group(name, label, found, marked_field, terms)
+        groups[name].page = _page(found.rows, found.total, number, limit)
+    facets = db.facets(ranked.ids, keep=chosen or {})
+    return SearchResults(terms=terms, groups=groups, facets=facets)
+
+
+def _marked_group(
+    kind: str, label: str, found: Found, field: str, terms: SearchTerms
+) -> Group:
+    """A group whose rows carry ``<field>_html``: the field with the words marked."""
+    for row in found.rows:
+        setattr(row, f"{field}_html", highlight(getattr(row, field), terms.marked))
+    return Group(kind, label, found.rows, found.total)
+
+
+def _page(items: list, total: int, number: int, per_page: int) -> Page:
+    """A Django Page for rows fetched with their total in one query."""
+    paginator = Paginator([], per_page)
+    paginator.count = total  # cached_property: the total came with the rows
+    return Page(items, number, paginator)
