@@ -91,12 +91,18 @@ def test_writer_crafted_post_cannot_publish(client, alice):
 
 
 def test_writer_cannot_edit_someone_elses_story(client, alice):
-    story = ArticleFactory(created_by=writer(username="bob"), headline="Bob's")
+    bob = writer(username="bob")
+    draft = ArticleFactory(created_by=bob, headline="Bob's")
+    live = ArticleFactory(created_by=bob, headline="Bob's live", published=True)
     client.force_login(alice)
-    response = client.post(change_url(story), form_data(story, headline="Mine now"))
+    # a draft is out of sight: the admin answers as for a story that is not there
+    response = client.post(change_url(draft), form_data(draft, headline="Mine now"))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    response = client.post(change_url(live), form_data(live, headline="Mine now"))
     assert response.status_code == 403
-    story.refresh_from_db()
-    assert story.headline == "Bob's"
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert (draft.headline, live.headline) == ("Bob's", "Bob's live")
 
 
 def test_writer_cannot_edit_own_story_once_in_review(client, alice):
