@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from newsroom import lookups
+
 
 def _sync_staff_groups(sender, **kwargs) -> None:
     from newsroom.groups import sync_groups
@@ -22,3 +24,4 @@ class NewsroomConfig(AppConfig):
         from newsroom.pagecache import connect_invalidation
 
         connect_invalidation()
+        lookups.register()

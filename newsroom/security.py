@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.sites import AdminSite
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,6 +26,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from newsroom.adminguard import guarded_admin
 from newsroom.groups import EDITORS
 
 if TYPE_CHECKING:
@@ -144,6 +146,13 @@ class NewsroomAdminSite(AdminSite):
     site_title = "Newsroom admin"
     index_title = "Newsroom"
     login_form = StaffLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Register as Django does, with ``newsroom.adminguard.AdminGuard`` under
+        every ModelAdmin (other apps' too): filters and ids from the browser are
+        checked before they reach the database."""
+        admin_class = guarded_admin(admin_class or ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):

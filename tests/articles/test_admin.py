@@ -8,7 +8,13 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, Transition
-from tests.articles.factories import ArticleFactory, ArtistFactory, editor, writer
+from tests.articles.factories import (
+    ArticleFactory,
+    ArtistFactory,
+    AuthorFactory,
+    editor,
+    writer,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -219,14 +225,22 @@ def test_writer_cannot_restore_through_the_admin(client, alice):
 
 def test_changelist_filters_searches_and_shows_thumbnails(client, erin):
     ArticleFactory(headline="Needle story", in_review=True, with_hero=True)
-    ArticleFactory(headline="Other story", published=True, tags=["pop"])
+    other = ArticleFactory(headline="Other story", published=True, tags=["pop"])
+    author = other.bylines.create(author=AuthorFactory()).author
     client.force_login(erin)
     url = reverse("admin:articles_article_changelist")
     html = client.get(url, {"state": "review", "q": "Needle"}).content.decode()
     assert "Needle story" in html and "Other story" not in html
     assert 'class="desk-thumb"' in html
-    for params in ({"state": "scheduled"}, {"tags__id__exact": "1"}, {"author": "1"}):
+    tag = other.tags.get()
+    for params in (
+        {"state": "scheduled"},
+        {"tags__id__exact": tag.pk},
+        {"author": author.pk},
+    ):
         assert client.get(url, params).status_code == 200
+    # a value the filter does not offer (a deleted author): the whole list, said so
+    assert client.get(url, {"author": author.pk + 1})["Location"].endswith("?e=1")
 
 
 def test_bulk_publish_action_is_for_editors_only(client, alice, erin):
