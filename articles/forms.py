@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, ArticleSlugHistory
 from articles.models.article import sanitize_body
+from core.dates import validate_plausible_date
 
 STALE_MESSAGE = (
     "Someone else saved this story while you were editing it (their version is "
@@ -30,6 +31,7 @@ class ArticleAdminForm(forms.ModelForm):
         label="Publish at",
         required=False,
         widget=AdminSplitDateTime,
+        validators=[validate_plausible_date],
         help_text="Leave empty to publish now; a future time schedules the story.",
     )
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from articles.models import SocialPost
 from articles.social_urls import Platform
+from core.dates import is_plausible_date
 from core.images import check_image, reencode_without_metadata
 from core.tasks import Backoff, retrying_task
 
@@ -205,7 +206,8 @@ class _XQuoteReader(HTMLParser):
             posted = day.replace(hour=12, tzinfo=datetime.UTC)
         except ValueError:
             pass
-        return text, posted
+        # A network's answer is not checked by a form: a year-1 date would be stored.
+        return text, posted if is_plausible_date(posted) else None
 
     def handle_starttag(self, tag, attrs):
         if tag == "p" and not self.done:

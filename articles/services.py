@@ -7,6 +7,7 @@ Admin actions, views and the demo loader call these functions; nothing else sets
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 import reversion
@@ -19,14 +20,15 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Transition
+from articles.models.article import EDIT_ANY_PERMISSION
 from core import pagecache
+from core.dates import validate_plausible_date
 
 User = AbstractBaseUser | AnonymousUser
 Status = Article.Status
 
 PUBLISH_PERMISSION = "articles.publish_article"
 REVIEW_PERMISSION = "articles.review_article"
-EDIT_ANY_PERMISSION = "articles.edit_any_article"
 WRITER_EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 
@@ -131,6 +133,7 @@ def publish_article(
         raise PermissionDenied("Only editors can publish or schedule stories.")
     if at is not None and timezone.is_naive(at):
         raise ValidationError("The publication time needs a time zone.")
+    validate_plausible_date(at)
     locked = _lock(article)
     if not locked.headline.strip():
         raise ValidationError("A story needs a headline before it is published.")
@@ -190,6 +193,7 @@ def restore_revision(*, article: Article, version: Version, by: User) -> Article
         "status": locked.status,
         "published_at": locked.published_at,
         "created_by_id": locked.created_by_id,
+        "preview_secret": locked.preview_secret,
     }
     version.revision.revert(delete=True)
     # The revert wrote the old counter back; continue from the current one so that
@@ -212,6 +216,27 @@ def restore_revision(*, article: Article, version: Version, by: User) -> Article
         note=f"Restored the version of {version.revision.date_created:%Y-%m-%d %H:%M}",
     )
     return restored
+
+
+@transaction.atomic
+def revoke_share_links(*, article: Article, by: User) -> Article:
+    """Stop every share link of a story handed out so far; the next one is new.
+
+    The story's text and version are left alone (a writer's open edit form still
+    saves); the step is recorded on the story's workflow history.
+    """
+    locked = _lock(article)
+    if not can_edit_article(user=by, article=locked):
+        raise PermissionDenied("Only people who may edit this story revoke its links.")
+    article.preview_secret = uuid.uuid4()
+    Article.objects.filter(pk=locked.pk).update(preview_secret=article.preview_secret)
+    _record(
+        article=article,
+        from_status=locked.status,
+        by=by,
+        note="Revoked the story's share links; earlier links now show nothing.",
+    )
+    return article
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
+from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
@@ -146,10 +147,10 @@ class Artist(models.Model):
         blank=True,
         help_text='Tells same-named artists apart, e.g. "member of BTS".',
     )
-    began_on = models.DateField(
+    began_on = PlausibleDateField(
         "born or formed on", null=True, blank=True, help_text="Birth or formation date."
     )
-    debuted_on = models.DateField(null=True, blank=True)
+    debuted_on = PlausibleDateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
     photo = RenditionImageField(
@@ -178,8 +179,8 @@ class Artist(models.Model):
     native_name_key = models.CharField(
         max_length=200, editable=False, default="", db_index=True
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = PlausibleDateTimeField(default=timezone.now, editable=False)
+    updated_at = PlausibleDateTimeField(auto_now=True)
     # Names (A), aliases (B) and disambiguation (D) for search; kept current by
     # PostgreSQL triggers on artists and aliases (migration 0010); empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -344,8 +345,8 @@ class Membership(models.Model):
         Artist, on_delete=models.CASCADE, related_name="member_memberships"
     )
     role = models.CharField(max_length=200, blank=True)
-    began_on = models.DateField(null=True, blank=True)
-    ended_on = models.DateField(
+    began_on = PlausibleDateField(null=True, blank=True)
+    ended_on = PlausibleDateField(
         null=True, blank=True, help_text="Leave empty while the person is a member."
     )
 

@@ -15,6 +15,8 @@ import re
 
 from django import forms
 
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
+
 __all__ = [
     "EARLIEST_DATE",
     "LATEST_DATE",
@@ -28,11 +30,11 @@ __all__ = [
 # candidates), and small enough that page × page size fits any integer column.
 MAX_PAGE_NUMBER = 10_000
 
-# The dates a reader may search between: every story falls inside, and a day's
-# start and the next day's start stay far from Python's and the databases' limits
-# in any time zone.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2999, 12, 31)
+# The dates a reader may search between: the dates the newsroom stores
+# (core.dates), so every story falls inside, and a day's start and the next day's
+# start stay far from Python's and the databases' limits in any time zone.
+EARLIEST_DATE = datetime.date(EARLIEST_YEAR, 1, 1)
+LATEST_DATE = datetime.date(LATEST_YEAR, 12, 31)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 

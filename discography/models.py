@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
+from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
@@ -185,7 +186,7 @@ class Release(models.Model):
         help_text="Made from the title when left empty.",
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ALBUM)
-    released_on = models.DateField(null=True, blank=True)
+    released_on = PlausibleDateField(null=True, blank=True)
     artists = models.ManyToManyField(
         Artist, through="ReleaseCredit", related_name="releases", blank=True
     )
@@ -214,8 +215,8 @@ class Release(models.Model):
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     description = models.TextField(blank=True, help_text="Rich text.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = PlausibleDateTimeField(default=timezone.now, editable=False)
+    updated_at = PlausibleDateTimeField(auto_now=True)
     # Title (A) and description text (D) for search; a PostgreSQL trigger keeps it
     # current (migration 0010); empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -326,7 +327,7 @@ class Track(models.Model):
         help_text="Minutes and seconds, for example 4:31.",
     )
     is_title_track = models.BooleanField("title track", default=False)
-    pre_released_on = models.DateField(
+    pre_released_on = PlausibleDateField(
         null=True, blank=True, help_text="When the track came out ahead of the release."
     )
     featured_artists = models.ManyToManyField(
@@ -435,7 +436,7 @@ class MusicVideo(models.Model):
         help_text="Only when the director has a profile here.",
     )
     cast = models.ManyToManyField(Artist, blank=True, related_name="music_videos")
-    released_on = models.DateField(null=True, blank=True)
+    released_on = PlausibleDateField(null=True, blank=True)
     behind_the_scenes_url = models.URLField(
         "behind-the-scenes URL",
         max_length=500,

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
+from core import lookups
 from newsroom.groups import sync_groups
 
 
@@ -25,3 +26,4 @@ class NewsroomConfig(AppConfig):
         # Every failed staff sign-in counts against its account, whichever handler
         # django-axes keeps its per-address counts in.
         user_login_failed.connect(on_login_failed, dispatch_uid="account-throttle")
+        lookups.register()

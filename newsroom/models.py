@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from core.dates import PlausibleDateTimeField
+
 
 class LoginFailure(models.Model):
     """One refused staff sign-in, whichever handler django-axes uses.
@@ -20,12 +22,12 @@ class LoginFailure(models.Model):
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField(null=True, blank=True)
-    attempted_at = models.DateTimeField(default=timezone.now)
+    attempted_at = PlausibleDateTimeField(default=timezone.now)
     # This failure brought the account to the throttle's limit: the password alone
     # is refused until LOGIN_THROTTLE_COOLOFF after the last such failure.
     is_over_limit = models.BooleanField(default=False)
     # Set when someone who manages staff cleared the throttle: no longer counted.
-    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = PlausibleDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-attempted_at"]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.sites import AdminSite
 from django.contrib.auth.signals import user_login_failed
@@ -36,6 +37,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from core.adminguard import guarded_admin
 from newsroom import login_throttle
 from newsroom.groups import EDITORS
 
@@ -212,6 +214,13 @@ class NewsroomAdminSite(AdminSite):
     site_title = "Newsroom admin"
     index_title = "Newsroom"
     login_form = StaffLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Register as Django does, with ``core.adminguard.AdminGuard`` under
+        every ModelAdmin (other apps' too): filters and ids from the browser are
+        checked before they reach the database."""
+        admin_class = guarded_admin(admin_class or ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):

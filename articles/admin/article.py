@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +30,7 @@ from articles.models import (
     Source,
     Transition,
 )
-from articles.models.article import sanitize_body
+from articles.models.article import sanitize_body, sees_every_story
 from articles.views.article import preview_token
 from core.sanitize import SanitizeReportAdminMixin
 
@@ -180,11 +181,28 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     ]
 
     # --- rights ------------------------------------------------------------------
+    # Which stories a user sees is ArticleQuerySet.visible_to, applied by
+    # get_queryset (lists, change/history/delete pages, actions, the story picker)
+    # and, for a story fetched elsewhere ("view on site"), by has_view_permission.
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self._may_see(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or services.can_edit_article(user=request.user, article=obj)
+
+    def _may_see(self, request: HttpRequest, article: Article) -> bool:
+        # Asked several times per page; the answer holds for the request.
+        seen = getattr(request, "_newsroom_visible_stories", None)
+        if seen is None:
+            seen = request._newsroom_visible_stories = {}
+        if article.pk not in seen:
+            seen[article.pk] = article.is_visible_to(request.user)
+        return seen[article.pk]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
@@ -207,10 +225,17 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
         )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related_articles":
+            # Only stories the user may see can be picked (or shown as picked).
+            kwargs.setdefault("queryset", Article.objects.visible_to(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def view_on_site(self, obj: Article) -> str:
         if obj.is_live:
@@ -249,8 +274,20 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         article = form.instance
+        hidden = []
+        if change and not sees_every_story(request.user):
+            # Related stories an editor picked that this user may not see were not
+            # in the form; saving it must not unlink them.
+            visible = Article.objects.visible_to(request.user).values("pk")
+            hidden = list(
+                article.related_articles.exclude(pk__in=visible).values_list(
+                    "pk", flat=True
+                )
+            )
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            article.related_articles.add(*hidden)
         if not article.bylines.exists():
             Byline.objects.create(article=article, author=own_author(request.user))
 
@@ -282,8 +319,9 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         )
         if step is None:
             return None
-        form_data = self._workflow_input(request)
         try:
+            # A publication time the form refuses stops the step (never "now").
+            form_data = self._workflow_input(request)
             if step == "submit":
                 services.submit_for_review(
                     article=obj, by=request.user, note=form_data["note"]
@@ -324,15 +362,9 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     def _workflow_input(self, request: HttpRequest) -> dict:
         form = ArticleAdminForm(request.POST)
         at_field, note_field = form.fields["publish_at"], form.fields["workflow_note"]
-        try:
-            at = at_field.clean(
-                [
-                    request.POST.get("publish_at_0", ""),
-                    request.POST.get("publish_at_1", ""),
-                ]
-            )
-        except ValidationError:
-            at = None
+        at = at_field.clean(
+            [request.POST.get("publish_at_0", ""), request.POST.get("publish_at_1", "")]
+        )
         return {
             "at": at,
             "note": note_field.clean(request.POST.get("workflow_note", "")),
@@ -391,11 +423,20 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
                 self.admin_site.admin_view(self.restore_view),
                 name="articles_article_restore",
             ),
+            path(
+                "<int:pk>/revoke-share-links/",
+                self.admin_site.admin_view(self.revoke_share_links_view),
+                name="articles_article_revoke_share_links",
+            ),
         ]
         return custom + urls
 
     def history_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         versions = (
@@ -431,7 +472,7 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         return super().recoverlist_view(request, extra_context)
 
     def restore_view(self, request, pk: int, version_id: int) -> HttpResponse:
-        article = get_object_or_404(Article, pk=pk)
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
         version = get_object_or_404(
             Version.objects.get_for_object(article), pk=version_id
         )
@@ -453,6 +494,23 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
+    def revoke_share_links_view(self, request, pk: int) -> HttpResponse:
+        """The "Revoke share links" button: a new secret, so earlier links 404."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:articles_article_change", args=[pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        services.revoke_share_links(article=article, by=request.user)
+        self.message_user(
+            request,
+            "Share links revoked: every link handed out before shows nothing now. "
+            "The link on this page is the new one.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
+
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's import map is an inline script; the CSP allows it by nonce.
         nonce = getattr(request, "csp_nonce", "")
@@ -464,6 +522,8 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             user = request.user
+            # Only people who may edit the story hand out (or revoke) its links.
+            can_share = services.can_edit_article(user=user, article=article)
             extra_context.update(
                 {
                     "article": article,
@@ -482,7 +542,9 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
                         reverse(
                             "articles:shared_preview", args=[preview_token(article)]
                         )
-                    ),
+                    )
+                    if can_share
+                    else "",
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -499,6 +561,11 @@ class TransitionAdmin(admin.ModelAdmin):
     list_select_related = ["article", "by"]
     search_fields = ["article__headline", "note"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest):
+        # The trail names headlines and carries notes: only stories the user sees.
+        visible = Article.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(article__in=visible)
 
     def has_add_permission(self, request):
         return False

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from articles.embeds import fetch_new_posts
-from articles.models import SocialPost
+from articles.models import Article, SocialPost
 from articles.oembed import fetch_post_details
 from articles.social_urls import PostRef, parse_post_url
 
@@ -147,6 +147,18 @@ class SocialPostAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[SocialPost]:
         return super().get_queryset(request).annotate(story_total=Count("articles"))
 
+    def get_object(self, request: HttpRequest, object_id, from_field=None):
+        post = super().get_object(request, object_id, from_field)
+        if post is not None:
+            # "Embedded in" names only the stories this user may see.
+            post.stories_shown = list(
+                Article.objects.visible_to(request.user)
+                .filter(social_posts=post)
+                .only("pk", "headline")
+                .order_by("-pk")
+            )
+        return post
+
     @admin.display(description="text")
     def excerpt(self, post: SocialPost) -> str:
         return Truncator(post.text).chars(80)
@@ -179,7 +191,9 @@ class SocialPostAdmin(admin.ModelAdmin):
 
     @admin.display(description="embedded in")
     def embedded_in(self, post: SocialPost) -> str:
-        stories = post.articles.only("pk", "headline").order_by("-pk")
+        stories = getattr(post, "stories_shown", [])
+        if not stories and getattr(post, "story_total", 0):
+            return "Only in stories that are not yours to see yet."
         if not stories:
             return "No story yet: paste the URL alone in a paragraph of a story."
         return format_html_join(

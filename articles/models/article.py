@@ -6,13 +6,14 @@ import datetime
 import functools
 import math
 import re
+import uuid
 from typing import Self
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -25,6 +26,7 @@ from articles.models.editorial import __all__ as _editorial_all
 from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
 from artists.models import Artist
+from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_hero_image
 from core.rows import CarriedList, concrete_attnames, fetch_instances
 from core.sanitize import clean_html
@@ -39,6 +41,9 @@ __all__ = [
     "live",
     *_editorial_all,
 ]
+
+# Editors hold it (and superusers): they see and edit every story in every state.
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
 
 WORDS_PER_MINUTE = 230
 # The lists the story page shows (Article's CarriedList attributes).
@@ -124,14 +129,26 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> Self:
-        """Published stories for everyone; every state for staff who may edit stories."""
-        if (
+        """The one rule for who reads which story in which state (admin lists and
+        pages, previews, pickers, desk panels): published stories for everyone;
+        every state for editors and superusers; for other staff who may read
+        stories (writers), their own stories in any state (a byline naming their
+        Author, or created by them) besides what is published. Scheduled,
+        archived and in-review stories of other writers stay out of sight."""
+        if sees_every_story(user):
+            return self.all()
+        if not (
             user.is_authenticated
             and user.is_staff
             and user.has_perm("articles.view_article")
         ):
-            return self.all()
-        return self.published()
+            return self.published()
+        bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
+        return self.filter(
+            Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+            | Q(created_by=user)
+            | Exists(bylined)
+        )
 
     def for_listing(self) -> Self:
         """Newest first, with what a story card shows in the same query (flat lists)."""
@@ -254,6 +271,13 @@ _RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
+def sees_every_story(user) -> bool:
+    """Editors, superusers: ``visible_to`` leaves their queryset unfiltered."""
+    return bool(
+        user.is_authenticated and user.is_staff and user.has_perm(EDIT_ANY_PERMISSION)
+    )
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self) -> ArticleQuerySet:
         # The search vector is for the database to match on, never for pages to
@@ -261,8 +285,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
+# The share-link secret is no part of the text: restoring an old version must not
+# bring back a link that was revoked.
 @reversion.register(
-    follow=["bylines", "sources", "corrections"], exclude=["search_vector"]
+    follow=["bylines", "sources", "corrections"],
+    exclude=["search_vector", "preview_secret"],
 )
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -341,7 +368,7 @@ class Article(models.Model):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -350,11 +377,15 @@ class Article(models.Model):
         editable=False,
         related_name="articles_created",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = PlausibleDateTimeField(auto_now_add=True)
+    updated_at = PlausibleDateTimeField(auto_now=True)
     # Bumped on every save; an edit form carries the value it started from, and a
     # save from an older value is refused instead of overwriting someone's work.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Signed into every share link (articles.views.article.preview_token) and checked
+    # when one is opened; services.revoke_share_links replaces it, and every link
+    # handed out before stops working.
+    preview_secret = models.UUIDField(default=uuid.uuid4, editable=False)
     # Headline (A), dek (B) and body text (C) for full-text search. On PostgreSQL a
     # trigger keeps it current on every insert and update (bulk ones too) and a GIN
     # index serves it (migration 0300); SQLite leaves it empty (see search/backends).
@@ -490,6 +521,12 @@ class Article(models.Model):
         ):
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+    def is_visible_to(self, user) -> bool:
+        """``ArticleQuerySet.visible_to`` asked of the one story in hand."""
+        if sees_every_story(user):
+            return True
+        return Article.objects.visible_to(user).filter(pk=self.pk).exists()
 
     # What templates show -------------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 
+from core.dates import PlausibleDateTimeField
 from core.urlcache import cached_reverse
 
 __all__ = [
@@ -129,7 +130,7 @@ class Correction(models.Model):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.UPDATE)
     note = models.TextField()
-    noted_at = models.DateTimeField()
+    noted_at = PlausibleDateTimeField()
 
     class Meta:
         ordering = ["noted_at", "pk"]
@@ -152,9 +153,9 @@ class Transition(models.Model):
         null=True,
         related_name="article_transitions",
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = PlausibleDateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = PlausibleDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -173,7 +174,7 @@ class ArticleSlugHistory(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="old_slugs"
     )
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = PlausibleDateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "article slug history"

@@ -11,6 +11,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import PlausibleDateTimeField
 from core.rows import fetch_instances
 
 __all__ = [
@@ -118,7 +119,7 @@ class FanReaction(models.Model):
         max_length=16, choices=Status.choices, default=Status.PENDING
     )
     is_featured = models.BooleanField("featured", default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = PlausibleDateTimeField(default=timezone.now, editable=False)
     fingerprint = models.CharField(
         "submitter fingerprint",
         max_length=64,
@@ -138,7 +139,7 @@ class FanReaction(models.Model):
         related_name="+",
         editable=False,
     )
-    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
     decision_reason = models.CharField(
         max_length=32, choices=RejectionReason.choices, blank=True, editable=False
     )
@@ -270,7 +271,7 @@ class ReactionDecision(models.Model):
         related_name="+",
         help_text="Empty when the automatic checks decided.",
     )
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = PlausibleDateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -289,7 +290,7 @@ class BannedWord(models.Model):
         default=False,
         help_text="Leave off to hold matching reactions in the queue instead.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = PlausibleDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["word"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.social_urls import Platform
+from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 
 __all__ = ["SocialPost", "SocialPostQuerySet"]
@@ -39,7 +40,7 @@ class SocialPost(models.Model):
     text = models.TextField(
         blank=True, help_text="The post's words (or a video's title), as plain text."
     )
-    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_at = PlausibleDateTimeField(null=True, blank=True)
     thumbnail = RenditionImageField(
         upload_to="social/%Y/%m/",
         blank=True,
@@ -48,7 +49,7 @@ class SocialPost(models.Model):
     )
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     thumbnail_renditions = models.JSONField(default=list, blank=True, editable=False)
-    fetched_at = models.DateTimeField(
+    fetched_at = PlausibleDateTimeField(
         null=True, blank=True, help_text="When details were last asked for by oEmbed."
     )
     fetch_error = models.CharField(max_length=500, blank=True)
@@ -58,8 +59,8 @@ class SocialPost(models.Model):
         blank=True,
         help_text="Stories whose body embeds this post (kept in step on save).",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = PlausibleDateTimeField(auto_now_add=True)
+    updated_at = PlausibleDateTimeField(auto_now=True)
 
     objects = SocialPostQuerySet.as_manager()
 

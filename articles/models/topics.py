@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.dates import PlausibleDateTimeField
+
 __all__ = ["StoryTopic"]
 
 
@@ -28,7 +30,7 @@ class StoryTopic(models.Model):
     )
     kind = models.CharField(max_length=1, choices=Kind)
     topic_id = models.BigIntegerField()
-    published_at = models.DateTimeField()
+    published_at = PlausibleDateTimeField()
 
     class Meta:
         constraints = [

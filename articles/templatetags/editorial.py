@@ -21,8 +21,13 @@ def editors_desk(context) -> dict:
     if not user.has_perm("articles.view_article"):
         return {"can_view_articles": False}  # moderators: only the reactions panel
     now = timezone.now()
-    base = Article.objects.select_related("section").prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+    # Writers see their own stories here, editors all (ArticleQuerySet.visible_to).
+    base = (
+        Article.objects.visible_to(user)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
     )
     in_review = base.filter(status=Article.Status.REVIEW).order_by("updated_at")
     due = base.filter(

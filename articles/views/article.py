@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import time
+import uuid
+import zlib
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,11 +31,63 @@ LIST_PAGE_SIZE = 20
 PREVIEW_SALT = "articles.preview"
 # How long a shared preview link works; override with ARTICLE_PREVIEW_MAX_AGE.
 PREVIEW_MAX_AGE = getattr(settings, "ARTICLE_PREVIEW_MAX_AGE", 60 * 60 * 72)
+# Clocks of two web processes may differ a little; a link dated further ahead was
+# not made by this site's clock.
+PREVIEW_CLOCK_SKEW = 60
+# The largest id a story row can have (a signed 64-bit column).
+_LARGEST_PK = 2**63 - 1
+
+
+class PreviewSigner(signing.TimestampSigner):
+    """Django's timestamped signer, refusing links dated in the future as well."""
+
+    def unsign(self, value: str, max_age: float | None = None) -> str:
+        value, sep, stamp = signing.Signer.unsign(self, value).rpartition(self.sep)
+        if not sep:
+            raise signing.BadSignature("No timestamp.")
+        try:
+            age = time.time() - signing.b62_decode(stamp)
+        except ValueError:
+            raise signing.BadSignature("Malformed timestamp.") from None
+        if age < -PREVIEW_CLOCK_SKEW:
+            raise signing.BadSignature("Dated in the future.")
+        if max_age is not None and age > max_age:
+            raise signing.SignatureExpired(f"Signature age {age} > {max_age} seconds")
+        return value
 
 
 def preview_token(article: Article) -> str:
-    """A signed, expiring token naming one story, for a shareable preview link."""
-    return signing.dumps({"article": article.pk}, salt=PREVIEW_SALT)
+    """A signed, expiring token naming one story and its current share secret;
+    revoking the story's links (a new secret) makes every earlier token a 404."""
+    payload = {"article": article.pk, "secret": article.preview_secret.hex}
+    return PreviewSigner(salt=PREVIEW_SALT).sign_object(payload)
+
+
+def _shared_story(token: str) -> Article:
+    """The story a share token names, or 404 for anything else: expired, forged,
+    revoked, or a well-signed payload of the wrong shape."""
+    try:
+        data = PreviewSigner(salt=PREVIEW_SALT).unsign_object(
+            token, max_age=PREVIEW_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise Http404("This preview link has expired.") from None
+    except (signing.BadSignature, ValueError, zlib.error):
+        raise Http404("This preview link is not valid.") from None
+    if not isinstance(data, dict):
+        raise Http404("This preview link is not valid.")
+    pk, secret = data.get("article"), data.get("secret")
+    if type(pk) is not int or not 0 < pk <= _LARGEST_PK or not isinstance(secret, str):
+        raise Http404("This preview link is not valid.")
+    try:
+        secret = uuid.UUID(hex=secret)
+    except ValueError:
+        raise Http404("This preview link is not valid.") from None
+    return get_object_or_404(
+        Article.objects.exclude(status=Article.Status.ARCHIVED).for_detail(),
+        pk=pk,
+        preview_secret=secret,
+    )
 
 
 def _render_story(
@@ -78,7 +133,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @staff_member_required
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff see any state exactly as readers will, with a preview banner."""
+    """Staff see a story they may read (``visible_to``) as readers will, with a
+    preview banner; anyone else's draft is a 404."""
     article = get_object_or_404(
         Article.objects.visible_to(request.user).for_detail(), pk=pk
     )
@@ -88,18 +144,9 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_safe
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
-    """A signed link lets someone without an account read a draft until it expires."""
-    try:
-        data = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.SignatureExpired:
-        raise Http404("This preview link has expired.") from None
-    except signing.BadSignature:
-        raise Http404("This preview link is not valid.") from None
-    article = get_object_or_404(
-        Article.objects.exclude(status=Article.Status.ARCHIVED).for_detail(),
-        pk=data.get("article"),
-    )
-    return _render_story(request, article, preview=True)
+    """A signed link lets someone without an account read a draft until it expires
+    or until someone who may edit the story revokes its links."""
+    return _render_story(request, _shared_story(token), preview=True)
 
 
 def _story_list(request: HttpRequest, stories, context: dict) -> HttpResponse:

@@ -8,7 +8,13 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, Transition
-from tests.articles.factories import ArticleFactory, ArtistFactory, editor, writer
+from tests.articles.factories import (
+    ArticleFactory,
+    ArtistFactory,
+    AuthorFactory,
+    editor,
+    writer,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -91,12 +97,18 @@ def test_writer_crafted_post_cannot_publish(client, alice):
 
 
 def test_writer_cannot_edit_someone_elses_story(client, alice):
-    story = ArticleFactory(created_by=writer(username="bob"), headline="Bob's")
+    bob = writer(username="bob")
+    draft = ArticleFactory(created_by=bob, headline="Bob's")
+    live = ArticleFactory(created_by=bob, headline="Bob's live", published=True)
     client.force_login(alice)
-    response = client.post(change_url(story), form_data(story, headline="Mine now"))
+    # a draft is out of sight: the admin answers as for a story that is not there
+    response = client.post(change_url(draft), form_data(draft, headline="Mine now"))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    response = client.post(change_url(live), form_data(live, headline="Mine now"))
     assert response.status_code == 403
-    story.refresh_from_db()
-    assert story.headline == "Bob's"
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert (draft.headline, live.headline) == ("Bob's", "Bob's live")
 
 
 def test_writer_cannot_edit_own_story_once_in_review(client, alice):
@@ -213,14 +225,22 @@ def test_writer_cannot_restore_through_the_admin(client, alice):
 
 def test_changelist_filters_searches_and_shows_thumbnails(client, erin):
     ArticleFactory(headline="Needle story", in_review=True, with_hero=True)
-    ArticleFactory(headline="Other story", published=True, tags=["pop"])
+    other = ArticleFactory(headline="Other story", published=True, tags=["pop"])
+    author = other.bylines.create(author=AuthorFactory()).author
     client.force_login(erin)
     url = reverse("admin:articles_article_changelist")
     html = client.get(url, {"state": "review", "q": "Needle"}).content.decode()
     assert "Needle story" in html and "Other story" not in html
     assert 'class="desk-thumb"' in html
-    for params in ({"state": "scheduled"}, {"tags__id__exact": "1"}, {"author": "1"}):
+    tag = other.tags.get()
+    for params in (
+        {"state": "scheduled"},
+        {"tags__id__exact": tag.pk},
+        {"author": author.pk},
+    ):
         assert client.get(url, params).status_code == 200
+    # a value the filter does not offer (a deleted author): the whole list, said so
+    assert client.get(url, {"author": author.pk + 1})["Location"].endswith("?e=1")
 
 
 def test_bulk_publish_action_is_for_editors_only(client, alice, erin):

@@ -64,3 +64,28 @@ def test_writer_submits_editor_publishes_reader_finds_it(
     expect(reader.locator(".byline")).to_contain_text("wendy")
     reader.screenshot(path=screenshot_dir / "editorial-reader-375.png", full_page=True)
     reader.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_revokes_a_drafts_share_links(live_server, browser):
+    """The button sits inside the story form (formaction): a real browser posts it
+    with the form's CSRF token, and the old link stops working at once."""
+    from tests.articles.factories import ArticleFactory
+
+    eddie = staff("eddie", EDITORS)
+    story = ArticleFactory(created_by=eddie, headline="Secret comeback plan")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+    link = page.locator("#share-url")
+    old = link.input_value()
+    page.get_by_role("button", name="Revoke share links").click()
+    expect(page.locator(".messagelist")).to_contain_text("Share links revoked")
+    new = page.locator("#share-url").input_value()
+    assert new != old
+    reader = browser.new_context().new_page()
+    assert reader.goto(old).status == 404
+    assert reader.goto(new).status == 200
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Secret comeback plan")
+    reader.context.close()
+    page.context.close()

@@ -101,11 +101,12 @@ def _many_stories(count: int) -> None:
             """
             INSERT INTO articles_article (headline, slug, dek, body, status,
               is_featured, published_at, created_at, updated_at, hero_alt,
-              hero_caption, hero_credit, hero_image, hero_renditions, version)
+              hero_caption, hero_credit, hero_image, hero_renditions, version,
+              preview_secret)
             SELECT 'Story ' || i, 'many-' || i, 'A dek', '<p>Common words ' ||
               (CASE WHEN i %% 1000 = 0 THEN 'holssi' ELSE 'filler' END) || '</p>',
               'published', false, now() - i * interval '1 minute', now(), now(),
-              '', '', '', '', '[]', 1
+              '', '', '', '', '[]', 1, gen_random_uuid()
             FROM generate_series(1, %s) AS i
             """,
             [count],
