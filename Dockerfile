@@ -14,6 +14,7 @@ COPY search ./search
 COPY articles ./articles
 COPY artists ./artists
 COPY discography ./discography
+COPY photos ./photos
 COPY core ./core
 RUN pip install -c constraints.txt .
 

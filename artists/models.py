@@ -21,6 +21,7 @@ from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
+from photos.fields import LibraryPhotoField
 
 __all__ = ["Agency", "Artist", "ArtistAlias", "ArtistLink", "Membership"]
 
@@ -171,6 +172,22 @@ class Artist(models.Model):
     photo_credit = models.CharField(max_length=200, blank=True)
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # The library photo the profile picture is (photos.fields keeps ``photo`` its copy).
+    library_photo = LibraryPhotoField(
+        image_field="photo",
+        alt_field="photo_alt",
+        credit_field="photo_credit",
+        related_name="portrait_of_artists",
+        verbose_name="profile picture",
+    )
+    # "Artists shown" in a library photo. It is declared here, not on photos.Photo,
+    # because photos stands below artists and may not name it (tests/test_house.py).
+    photos = models.ManyToManyField(
+        "photos.Photo",
+        blank=True,
+        related_name="artists_shown",
+        help_text="Library photos this artist appears in.",
+    )
     agencies = models.ManyToManyField(Agency, blank=True, related_name="artists")
     # Matching keys (see artists.slugs.name_key), kept in step by save().
     name_key = models.CharField(

@@ -246,6 +246,7 @@ class _PendingSave:
 
     needs_renditions: bool
     list_to_write: list | None  # a cleared list the save's update_fields left out
+    is_new_upload: bool = False
 
 
 class RenditionImageField(CheckedImageField):
@@ -338,6 +339,7 @@ class RenditionImageField(CheckedImageField):
             and update_fields is not None
             and self.renditions_field not in update_fields
             else None,
+            is_new_upload=is_new,
         )
         instance.__dict__[self._pending_key()] = pending
 
@@ -351,6 +353,16 @@ class RenditionImageField(CheckedImageField):
             ).update(**{self.renditions_field: pending.list_to_write})
         if pending.needs_renditions:
             schedule_image_renditions(instance, self.name)
+
+
+def received_new_upload(instance: Model, field_name: str) -> bool:
+    """True while a save stores a file just uploaded to ``field_name`` (before or
+    after the field's own pre_save handler has written it to storage)."""
+    image = getattr(instance, field_name)
+    if image and not getattr(image, "_committed", True):
+        return True
+    pending = instance.__dict__.get(f"_renditions_pending_{field_name}")
+    return bool(pending and pending.is_new_upload)
 
 
 def _usual_list_name(name: str) -> str:

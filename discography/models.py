@@ -25,6 +25,7 @@ from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
+from photos.fields import LibraryPhotoField
 
 __all__ = [
     "MusicVideo",
@@ -214,6 +215,13 @@ class Release(models.Model):
     )
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # The library photo the cover is (photos.fields keeps ``cover`` its copy).
+    cover_photo = LibraryPhotoField(
+        image_field="cover",
+        alt_field="cover_alt",
+        related_name="cover_of_releases",
+        verbose_name="cover picture",
+    )
     description = models.TextField(blank=True, help_text="Rich text.")
     created_at = PlausibleDateTimeField(default=timezone.now, editable=False)
     updated_at = PlausibleDateTimeField(auto_now=True)

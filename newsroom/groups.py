@@ -39,6 +39,10 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "taggit.view_tag",
             "artists.view_*",
             "discography.view_*",
+            # The photo desk: writers upload and use photos (and edit their own,
+            # photos.admin); editors change any.
+            "photos.add_photo",
+            "photos.view_photo",
         ],
         [],
     ),
@@ -47,6 +51,7 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "articles.*",
             "artists.*",
             "discography.*",
+            "photos.*",
             "taggit.*",
         ],
         [

@@ -32,6 +32,7 @@ from core.rows import CarriedList, concrete_attnames, fetch_instances
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 from discography.models import Release
+from photos.fields import LibraryPhotoField
 
 __all__ = [
     "STORY_LISTS",
@@ -346,6 +347,16 @@ class Article(models.Model):
     hero_credit = models.CharField(max_length=200, blank=True)
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # The library photo the hero is; hero_image and the fields above keep a copy of
+    # its file name, size, alt text and credit for templates (photos.fields).
+    hero_photo = LibraryPhotoField(
+        image_field="hero_image",
+        alt_field="hero_alt",
+        credit_field="hero_credit",
+        caption_field="hero_caption",
+        related_name="hero_of_stories",
+        verbose_name="hero picture",
+    )
 
     artists = models.ManyToManyField(
         "artists.Artist", blank=True, related_name="articles"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.social_urls import Platform
 from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
+from photos.fields import LibraryPhotoField
 
 __all__ = ["SocialPost", "SocialPostQuerySet"]
 
@@ -49,6 +50,10 @@ class SocialPost(models.Model):
     )
     # Made by the refresh_image_renditions task (core.renditions); [] until then.
     thumbnail_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # The library photo the still is (photos.fields keeps ``thumbnail`` its copy).
+    thumbnail_photo = LibraryPhotoField(
+        image_field="thumbnail", related_name="still_of_posts", verbose_name="still"
+    )
     fetched_at = PlausibleDateTimeField(
         null=True, blank=True, help_text="When details were last asked for by oEmbed."
     )
