@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from articles.urls import artist_feed_urlpatterns, latest_feed_urlpatterns
 from artists import urls as artists_urls
+from core.media import media_urlpatterns
 from newsroom import seo, views
 
 urlpatterns = [
@@ -33,7 +33,5 @@ urlpatterns = [
     path("", include("discography.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded pictures on local disk, with caching headers, DEBUG on or off (core.media).
+urlpatterns += media_urlpatterns()
