@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         # Connect the receivers: the embed sync on a story's save, tags' slugs.
-        from articles import embeds, tags  # noqa: F401
+        from articles import embeds, figures, tags  # noqa: F401
         from articles.models import (
             Article,
             BannedWord,
@@ -33,3 +33,6 @@ class ArticlesConfig(AppConfig):
             TaggedItem,
         )
         pagecache.register_schedule(Article.objects.next_go_live)
+        # The photo desk lists story bodies among a photo's uses and searches
+        # published stories for related-story cards.
+        figures.register()

@@ -31,6 +31,7 @@ from articles.moderation import approve_reaction, feature_reaction
 from articles.social_demo import DEMO_POST_URLS, load_demo_posts
 from artists.models import Artist
 from discography.models import Release, Track
+from photos.models import Photo
 
 DESK_USERNAME = "demo-desk"
 
@@ -38,6 +39,7 @@ DESK_USERNAME = "demo-desk"
 IU_X_POSTS = DEMO_POST_URLS[:2]
 LOVE_WINS_ALL_VIDEO = DEMO_POST_URLS[2]
 MODERATION_USERNAME = "demo-moderation"
+DEMO_HERO_CREDIT = "Illustration: Newsroom"
 # Readers' reactions under the IU story, written for the demo; approved on load.
 IU_REACTIONS = [
     (
@@ -347,6 +349,39 @@ def _hero_image() -> ContentFile:
     return ContentFile(out.getvalue(), name="love-wins-all-illustration.jpg")
 
 
+def _hero_photo(desk) -> Photo:
+    """The featured story's picture, a library photo of our own (rights complete)."""
+    photo = Photo.objects.filter(credit=DEMO_HERO_CREDIT).first()
+    if photo is None:
+        photo = Photo(
+            file=_hero_image(),
+            alt_text="An abstract illustration of rings of light on a dark red sky",
+            caption="An illustration made for the newsroom's IU coverage.",
+            credit=DEMO_HERO_CREDIT,
+            copyright_holder="Newsroom",
+            usage_kind=Photo.UsageKind.OWN,
+            uploaded_by=desk,
+        )
+        photo.save()
+        photo.tags.add("IU", "illustration")
+        photo.refresh_search_text()
+    return photo
+
+
+def _link_related_card(story: Article, related: Article) -> None:
+    """A related-story card in the middle of the body (after the first post), as the
+    newsroom's stories have it; added once."""
+    if "data-story=" in story.body:
+        return
+    card = f'<figure data-story="{related.pk}"></figure>'
+    anchor = f"<p>{IU_X_POSTS[0]}</p>"
+    if anchor in story.body:
+        story.body = story.body.replace(anchor, anchor + card, 1)
+    else:
+        story.body += card
+    story.save(update_fields=["body"])
+
+
 def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
     article = Article.objects.filter(slug=story.slug).first() or Article(
         slug=story.slug, created_by=desk
@@ -354,13 +389,9 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
     article.headline, article.dek, article.body = story.headline, story.dek, story.body
     article.section = sections.get(story.section)
     article.is_featured = story.is_featured
-    if story.is_featured and not article.hero_image:
-        article.hero_image = _hero_image()
-        article.hero_alt = (
-            "An abstract illustration of rings of light on a dark red sky"
-        )
+    if story.is_featured and not article.hero_photo_id:
+        article.hero_photo = _hero_photo(desk)
         article.hero_caption = "Love wins all: the song opened IU's 2024 campaign."
-        article.hero_credit = "Illustration: Newsroom"
     article.save()
     article.tags.set(story.tags)
     article.artists.set(Artist.objects.filter(slug__in=story.artists))
@@ -415,6 +446,7 @@ def load(*, editors: Group, moderators: Group) -> str:
         },
     )
     iu.related_articles.set([stories[1], stories[2], stories[4]])
+    _link_related_card(iu, stories[4])  # the fans' praise for V
     reactions = _load_reactions(iu, moderators)
     return f"{len(stories)} stories, {reactions} approved fan reactions"
 

@@ -23,6 +23,8 @@ from articles.models import Article, Transition
 from articles.models.article import EDIT_ANY_PERMISSION
 from core import pagecache
 from core.dates import validate_plausible_date
+from photos.figures import references
+from photos.models import Photo
 
 User = AbstractBaseUser | AnonymousUser
 Status = Article.Status
@@ -120,6 +122,24 @@ def request_changes(*, article: Article, by: User, note: str) -> Article:
     return article
 
 
+def check_photo_rights(article: Article) -> None:
+    """Refuse publication while a picture of the story (hero or body) has no credit
+    or no usage terms, naming each such photo."""
+    ids = [article.hero_photo_id, *references(article.body, "photo")]
+    lacking = Photo.objects.filter(pk__in=[pk for pk in ids if pk]).lacking_rights()
+    problems = [
+        f"photo {photo.pk} “{photo.alt_text or photo.file.name}” has no "
+        + " and no ".join(photo.missing_rights)
+        for photo in lacking.order_by("pk")
+    ]
+    if problems:
+        raise ValidationError(
+            "Add the missing rights in the photo library before publishing: "
+            + "; ".join(problems)
+            + "."
+        )
+
+
 @transaction.atomic
 def publish_article(
     *,
@@ -139,6 +159,7 @@ def publish_article(
         raise ValidationError("A story needs a headline before it is published.")
     if locked.hero_image and not locked.hero_alt.strip():
         raise ValidationError("Describe the hero image (alt text) before publishing.")
+    check_photo_rights(locked)
     from_status = locked.status
     now = timezone.now()
     if at is None:

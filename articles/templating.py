@@ -19,6 +19,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import render_body_with_embeds
+from articles.figures import render_figures
 from articles.models import Article, FanReaction
 from articles.reaction_forms import ReactionForm
 from core.querystring import page_number
@@ -109,9 +110,14 @@ def reaction_text(text: str) -> SafeString:
 
 
 def with_embeds(body: str | None, article=None) -> SafeString:
-    """Sanitized body with post cards, built from the story's fetched posts."""
+    """Sanitized body with post cards (from the story's fetched posts), library
+    pictures, galleries and related-story cards (articles.figures)."""
     posts = article.social_post_list if getattr(article, "pk", None) else ()
-    return render_body_with_embeds(body, posts)
+    html = render_figures(
+        render_body_with_embeds(body, posts),
+        hero_shown=bool(getattr(article, "hero_renditions", None)),
+    )
+    return mark_safe(html)  # noqa: S308 - nh3-cleaned body, escaped templates
 
 
 ARTIST_NEWS_COUNT = 6

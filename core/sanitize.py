@@ -38,7 +38,27 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start", "reversed"},
+    # Pictures and story cards in a body are references the reader page fills in:
+    # <figure data-photo="ID">, <figure data-gallery="ID,ID">, <figure data-story="ID">.
+    "figure": {"data-photo", "data-gallery", "data-story"},
 }
+# The only values those attributes keep: ids (a gallery holds at most 60 pictures).
+FIGURE_REFERENCES = {
+    "data-photo": re.compile(r"[1-9][0-9]{0,11}"),
+    "data-story": re.compile(r"[1-9][0-9]{0,11}"),
+    "data-gallery": re.compile(r"[1-9][0-9]{0,11}(?:,[1-9][0-9]{0,11}){0,59}"),
+}
+
+
+def _keep_reference(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a figure reference keeps a well-formed id list only."""
+    pattern = FIGURE_REFERENCES.get(attribute) if element == "figure" else None
+    if pattern is None:
+        return value
+    compact = value.replace(" ", "")
+    return compact if pattern.fullmatch(compact) else None
+
+
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # A comment as HTML ends one: at the first "-->" or "--!>", or at once ("<!-->").
@@ -64,6 +84,7 @@ def _nh3(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_keep_reference,
     ).strip()
 
 

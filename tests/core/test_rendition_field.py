@@ -15,6 +15,7 @@ from core.images import (
     rendition_fields,
 )
 from discography.models import Release
+from photos.models import Photo
 from tests.articles.factories import ArticleFactory, image_file
 
 
@@ -28,6 +29,7 @@ def test_every_picture_with_renditions_uses_the_one_field():
         (Artist, "photo", "photo_renditions"),
         (Release, "cover", "cover_renditions"),
         (SocialPost, "thumbnail", "thumbnail_renditions"),
+        (Photo, "file", "file_renditions"),
     }
 
 
