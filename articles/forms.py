@@ -45,6 +45,7 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "tags",
             "is_featured",
+            "hero_photo",
             "hero_image",
             "hero_alt",
             "hero_caption",

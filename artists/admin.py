@@ -139,7 +139,18 @@ class ArtistAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
         ("Biography", {"fields": ["bio"]}),
         (
             "Photo",
-            {"fields": ["photo", "photo_preview", "photo_alt", "photo_credit"]},
+            {
+                "fields": [
+                    "library_photo",
+                    "photo",
+                    "photo_preview",
+                    "photo_alt",
+                    "photo_credit",
+                ],
+                "description": "Choose a picture from the photo library (its alt "
+                "text and credit come with it), or upload one here: it joins the "
+                "library.",
+            },
         ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -124,7 +124,14 @@ class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
     inlines = [ReleaseCreditInline, TrackInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "released_on", "label"]}),
-        ("Cover", {"fields": ["cover", "cover_preview", "cover_alt"]}),
+        (
+            "Cover",
+            {
+                "fields": ["cover_photo", "cover", "cover_preview", "cover_alt"],
+                "description": "Choose the cover from the photo library, or upload "
+                "it here: it joins the library.",
+            },
+        ),
         ("Description", {"fields": ["description"]}),
     ]
 

@@ -499,3 +499,19 @@ REACTIONS_MAX_LINKS = env_int("REACTIONS_MAX_LINKS", 1)
 REACTIONS_REPEAT_WINDOW = env_int("REACTIONS_REPEAT_WINDOW", 60 * 60 * 24)
 REACTIONS_PER_PAGE = env_int("REACTIONS_PER_PAGE", 20)
 # ---- end fan reactions ----
+
+# ---- photo desk (issue 18): body buttons for library photos, galleries and story cards
+from django_prose_editor.config import html_tags as _prose_html_tags  # noqa: E402
+from js_asset import static_lazy as _static_lazy  # noqa: E402
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [_static_lazy("photos/prose_figures.js")],
+        "extensions": {
+            "LibraryFigure": _prose_html_tags(
+                ["figure"], {"figure": ["data-photo", "data-gallery", "data-story"]}
+            )
+        },
+    }
+]
+# ---- end photo desk ----

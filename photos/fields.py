@@ -28,6 +28,7 @@ from django.db.models import Model, signals
 from core import pagecache
 from core.images import received_new_upload
 from core.tasks import schedule_image_renditions
+from photos.widgets import PhotoChooserWidget
 
 # Every LibraryPhotoField of the project, for following a photo's edits.
 _LIBRARY_FIELDS: list[LibraryPhotoField] = []
@@ -55,6 +56,12 @@ class LibraryPhotoField(models.ForeignKey):
         self.credit_field = credit_field
         self.caption_field = caption_field
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        """The library chooser (photos.widgets), wherever a form offers the field."""
+        if kwargs.get("widget") is None:
+            kwargs["widget"] = PhotoChooserWidget(self.remote_field.model)
+        return super().formfield(**kwargs)
 
     def deconstruct(self) -> tuple:
         name, _, args, kwargs = super().deconstruct()
@@ -164,6 +171,14 @@ class LibraryPhotoField(models.ForeignKey):
             **{self.attname: photo.pk}
         )
         setattr(instance, self.name, photo)
+
+
+def _photo_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    if not (created or raw):
+        follow_photo(instance, using=kwargs.get("using"))
+
+
+signals.post_save.connect(_photo_saved, sender="photos.Photo", weak=False)
 
 
 def follow_photo(photo, using: str | None = None) -> None:

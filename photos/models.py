@@ -17,7 +17,6 @@ from taggit.managers import TaggableManager
 
 from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
-from photos.fields import follow_photo
 
 FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -108,10 +107,7 @@ class Photo(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
-        is_new = self._state.adding
-        super().save(*args, **kwargs)
-        if not is_new:
-            follow_photo(self, using=kwargs.get("using"))
+        super().save(*args, **kwargs)  # photos.fields then updates the rows using it
 
     def searchable_text(self, extra: tuple[str, ...] = ()) -> str:
         """The row's words for ``search_text``, tag and artist names included."""

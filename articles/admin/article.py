@@ -168,7 +168,9 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
         ("Place", {"fields": ["section", "tags", "is_featured"]}),
         (
             "Hero image",
-            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+            # A library photo (its alt text and credit come with it) and this
+            # story's caption; photos.fields keeps hero_image in step.
+            {"fields": ["hero_photo", "hero_caption"]},
         ),
         (
             "Related",

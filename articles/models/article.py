@@ -74,6 +74,8 @@ BODY_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
     "HTML": True,
+    # Library photos, galleries and related-story cards (photos/prose_figures.js).
+    "LibraryFigure": True,
 }
 
 

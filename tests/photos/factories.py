@@ -16,8 +16,8 @@ def jpeg(width: int = 800, height: int = 450, colour=(30, 120, 200)) -> bytes:
     return out.getvalue()
 
 
-def upload(name: str = "stage.jpg", **size) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, jpeg(**size), content_type="image/jpeg")
+def upload(name: str = "stage.jpg", **image) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg(**image), content_type="image/jpeg")
 
 
 def make_photo(
@@ -27,7 +27,9 @@ def make_photo(
     usage: str = Photo.UsageKind.AGENCY_HANDOUT,
     **fields,
 ) -> Photo:
-    size = {key: fields.pop(key) for key in ("width", "height") if key in fields}
+    size = {
+        key: fields.pop(key) for key in ("width", "height", "colour") if key in fields
+    }
     return Photo.objects.create(
         file=upload(**size), alt_text=alt, credit=credit, usage_kind=usage, **fields
     )
