@@ -154,7 +154,6 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["artists", "releases", "related_articles"]
     inlines = [BylineInline, SourceInline, CorrectionInline]
     actions = ["publish_selected", "archive_selected", "link_suggestions"]
