@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models.functions import Lower
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from articles.models import Article, ArticleSlugHistory
 from articles.models.article import sanitize_body
@@ -54,6 +56,15 @@ class ArticleAdminForm(forms.ModelForm):
             "tracks",
             "related_articles",
         ]
+        # Whole headlines and deks in view, with a count (static/js/story-editor.js).
+        widgets = {
+            "headline": forms.Textarea(
+                attrs={"rows": 2, "cols": 80, "data-count-limit": 200}
+            ),
+            "dek": forms.Textarea(
+                attrs={"rows": 3, "cols": 80, "data-count-limit": 300}
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +89,29 @@ class ArticleAdminForm(forms.ModelForm):
                     "Another story used this address before; choose a different slug."
                 )
         return slug
+
+    def clean_headline(self):
+        # A textarea shows the whole headline; a headline is still one line.
+        return " ".join((self.cleaned_data.get("headline") or "").split())
+
+    def clean_dek(self):
+        return " ".join((self.cleaned_data.get("dek") or "").split())
+
+    def clean_tags(self):
+        """Tags are case-insensitive: "iu" is the existing "IU", and "IU, iu" one
+        tag (taggit reuses existing tags the same way, TAGGIT_CASE_INSENSITIVE)."""
+        names = self.cleaned_data.get("tags") or []
+        existing = dict(
+            Tag.objects.annotate(key=Lower("name"))
+            .filter(key__in=[name.lower() for name in names])
+            .order_by("-pk")
+            .values_list("key", "name")
+        )
+        unique = {}
+        for name in names:
+            key = name.lower()
+            unique.setdefault(key, existing.get(key, name))
+        return list(unique.values())
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,83 @@
+"""The story change form's helpers: tag suggestions, the working copy, the live
+preview and post cards. ArticleAdmin mixes this in; the changelist, workflow
+buttons and history stay in articles/admin/article.py."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from taggit.models import Tag
+
+from articles.models import Article
+
+TAG_SUGGESTIONS = 10
+EDITOR_FIELDSETS = [
+    (None, {"fields": ["headline", "slug", "dek", "body", "version_token"]}),
+    ("Place", {"fields": ["section", "tags", "is_featured"]}),
+    (
+        "Hero image",
+        {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+    ),
+    (
+        "Related",
+        {
+            "fields": ["artists", "releases", "tracks", "related_articles"],
+            "description": "Artists, releases and tracks the text mentions are "
+            "suggested at the top of the page; link them all with one click.",
+        },
+    ),
+]
+
+
+def tag_suggestions(text: str, *, limit: int = TAG_SUGGESTIONS) -> list[dict]:
+    """Existing tags whose name contains ``text`` (any case), most used first, each
+    with the number of stories carrying it: one query."""
+    text = " ".join(text.split())[:100]
+    if not text:
+        return []
+    on_stories = Q(
+        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article)
+    )
+    rows = (
+        Tag.objects.filter(name__icontains=text)
+        .annotate(stories=Count("taggit_taggeditem_items", filter=on_stories))
+        .order_by("-stories", "name")
+        .values("name", "stories")[:limit]
+    )
+    return list(rows)
+
+
+class StoryEditorMixin:
+    """The extra endpoints and context the story change form uses."""
+
+    fieldsets = EDITOR_FIELDSETS
+
+    class Media:
+        css = {"all": ["css/admin-desk.css", "css/story-editor.css"]}
+        js = ["js/story-editor.js"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "editor/tags/",
+                wrap(never_cache(self.tag_suggestions_view)),
+                name="articles_article_tag_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _require_editor(self, request: HttpRequest) -> None:
+        if not (
+            self.has_change_permission(request) or self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+
+    def tag_suggestions_view(self, request: HttpRequest) -> JsonResponse:
+        """Autocomplete for the tag input: names and story counts, staff only."""
+        self._require_editor(request)
+        return JsonResponse({"tags": tag_suggestions(request.GET.get("q", ""))})
