@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleSlugHistory
 from articles.models.article import sanitize_body
 from core.dates import validate_plausible_date
+from core.held_uploads import HeldFileInput, HoldsUploadsMixin
 
 STALE_MESSAGE = (
     "Someone else saved this story while you were editing it (their version is "
@@ -20,7 +21,7 @@ STALE_MESSAGE = (
 )
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(HoldsUploadsMixin, forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     version_token = forms.IntegerField(widget=forms.HiddenInput, required=False)
     workflow_note = forms.CharField(
@@ -64,6 +65,8 @@ class ArticleAdminForm(forms.ModelForm):
             "dek": forms.Textarea(
                 attrs={"rows": 3, "cols": 80, "data-count-limit": 300}
             ),
+            # A save refused for another field keeps the chosen picture.
+            "hero_image": HeldFileInput,
         }
 
     def __init__(self, *args, **kwargs):

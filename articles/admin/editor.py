@@ -12,6 +12,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
+from articles.admin.working_copy import WorkingCopyAdminMixin
 from articles.models import Article
 
 TAG_SUGGESTIONS = 10
@@ -51,14 +52,14 @@ def tag_suggestions(text: str, *, limit: int = TAG_SUGGESTIONS) -> list[dict]:
     return list(rows)
 
 
-class StoryEditorMixin:
+class StoryEditorMixin(WorkingCopyAdminMixin):
     """The extra endpoints and context the story change form uses."""
 
     fieldsets = EDITOR_FIELDSETS
 
     class Media:
         css = {"all": ["css/admin-desk.css", "css/story-editor.css"]}
-        js = ["js/story-editor.js"]
+        js = ["js/story-editor.js", "js/story-autosave.js"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -81,3 +82,7 @@ class StoryEditorMixin:
         """Autocomplete for the tag input: names and story counts, staff only."""
         self._require_editor(request)
         return JsonResponse({"tags": tag_suggestions(request.GET.get("q", ""))})
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context.update(self.working_copy_context(request, context.get("original")))
+        return super().render_change_form(request, context, *args, **kwargs)
