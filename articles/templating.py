@@ -110,7 +110,11 @@ def reaction_text(text: str) -> SafeString:
 
 def with_embeds(body: str | None, article=None) -> SafeString:
     """Sanitized body with post cards, built from the story's fetched posts."""
-    posts = article.social_post_list if getattr(article, "pk", None) else ()
+    # A story never saved (the editor's live preview) may carry its posts too.
+    carried = article is not None and (
+        article.pk is not None or "social_post_list" in vars(article)
+    )
+    posts = article.social_post_list if carried else ()
     return render_body_with_embeds(body, posts)
 
 

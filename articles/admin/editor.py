@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from articles.admin.working_copy import WorkingCopyAdminMixin
+from articles.live_preview import render_preview, unsaved_story
 from articles.models import Article
 
 TAG_SUGGESTIONS = 10
@@ -59,7 +61,7 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
 
     class Media:
         css = {"all": ["css/admin-desk.css", "css/story-editor.css"]}
-        js = ["js/story-editor.js", "js/story-autosave.js"]
+        js = ["js/story-editor.js", "js/story-autosave.js", "js/story-preview.js"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -68,6 +70,16 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
                 "editor/tags/",
                 wrap(never_cache(self.tag_suggestions_view)),
                 name="articles_article_tag_suggestions",
+            ),
+            path(
+                "editor/preview/",
+                wrap(never_cache(require_POST(self.live_preview_view))),
+                name="articles_article_live_preview_new",
+            ),
+            path(
+                "<path:object_id>/live-preview/",
+                wrap(never_cache(require_POST(self.live_preview_view))),
+                name="articles_article_live_preview",
             ),
             *super().get_urls(),
         ]
@@ -83,6 +95,20 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
         self._require_editor(request)
         return JsonResponse({"tags": tag_suggestions(request.GET.get("q", ""))})
 
+    def live_preview_view(self, request: HttpRequest, object_id: str | None = None):
+        """The form as posted, in the reader's template: nothing saved, no revision."""
+        saved = self._story_in_form(request, object_id)
+        story = unsaved_story(data=request.POST, saved=saved, user=request.user)
+        response = HttpResponse(render_preview(request, story))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
     def render_change_form(self, request, context, *args, **kwargs):
-        context.update(self.working_copy_context(request, context.get("original")))
+        original = context.get("original")
+        context.update(self.working_copy_context(request, original))
+        context["live_preview_url"] = (
+            reverse("admin:articles_article_live_preview", args=[original.pk])
+            if original
+            else reverse("admin:articles_article_live_preview_new")
+        )
         return super().render_change_form(request, context, *args, **kwargs)

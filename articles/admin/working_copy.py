@@ -45,7 +45,9 @@ class WorkingCopyAdminMixin:
             *super().get_urls(),
         ]
 
-    def _story_for_copy(self, request: HttpRequest, object_id: str | None):
+    def _story_in_form(self, request: HttpRequest, object_id: str | None):
+        """The saved story the form edits (None on the add page) when the user may
+        edit it; else 403, or 404 for a story out of their sight."""
         if object_id is None:
             if not self.has_add_permission(request):
                 raise PermissionDenied
@@ -60,7 +62,7 @@ class WorkingCopyAdminMixin:
     def working_copy_view(self, request: HttpRequest, object_id: str | None = None):
         """POST the form's fields (``action=save``) to keep them; ``action=discard``
         forgets them (then back to the form)."""
-        article = self._story_for_copy(request, object_id)
+        article = self._story_in_form(request, object_id)
         if request.POST.get("action") == "discard":
             discard_working_copy(user=request.user, article=article)
             self.message_user(request, "Discarded your unsaved changes.")
