@@ -8,14 +8,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from articles.admin.working_copy import WorkingCopyAdminMixin
+from articles.embeds import find_post_refs, render_card
 from articles.live_preview import render_preview, unsaved_story
-from articles.models import Article
+from articles.models import Article, SocialPost
+from articles.post_details import FILLABLE, fill_in_post_details, may_fill_in
 
 TAG_SUGGESTIONS = 10
 EDITOR_FIELDSETS = [
@@ -61,7 +66,12 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
 
     class Media:
         css = {"all": ["css/admin-desk.css", "css/story-editor.css"]}
-        js = ["js/story-editor.js", "js/story-autosave.js", "js/story-preview.js"]
+        js = [
+            "js/story-editor.js",
+            "js/story-autosave.js",
+            "js/story-preview.js",
+            "js/story-posts.js",
+        ]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -80,6 +90,21 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
                 "<path:object_id>/live-preview/",
                 wrap(never_cache(require_POST(self.live_preview_view))),
                 name="articles_article_live_preview",
+            ),
+            path(
+                "editor/post-cards/",
+                wrap(never_cache(require_POST(self.post_cards_view))),
+                name="articles_article_post_cards_new",
+            ),
+            path(
+                "<path:object_id>/post-cards/",
+                wrap(never_cache(require_POST(self.post_cards_view))),
+                name="articles_article_post_cards",
+            ),
+            path(
+                "<path:object_id>/posts/<int:post_id>/",
+                wrap(never_cache(require_POST(self.fill_in_post_view))),
+                name="articles_article_fill_in_post",
             ),
             *super().get_urls(),
         ]
@@ -106,9 +131,90 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
     def render_change_form(self, request, context, *args, **kwargs):
         original = context.get("original")
         context.update(self.working_copy_context(request, original))
-        context["live_preview_url"] = (
-            reverse("admin:articles_article_live_preview", args=[original.pk])
-            if original
-            else reverse("admin:articles_article_live_preview_new")
-        )
+        if original:
+            context["live_preview_url"] = reverse(
+                "admin:articles_article_live_preview", args=[original.pk]
+            )
+            context["post_cards_url"] = reverse(
+                "admin:articles_article_post_cards", args=[original.pk]
+            )
+        else:
+            context["live_preview_url"] = reverse(
+                "admin:articles_article_live_preview_new"
+            )
+            context["post_cards_url"] = reverse("admin:articles_article_post_cards_new")
         return super().render_change_form(request, context, *args, **kwargs)
+
+    # --- post cards ----------------------------------------------------------------
+
+    def post_cards_view(self, request: HttpRequest, object_id: str | None = None):
+        """The cards of the posts the typed body embeds, at once (no network)."""
+        article = self._story_in_form(request, object_id)
+        return JsonResponse(
+            {"html": self._post_cards_html(request, article, request.POST.get("body"))}
+        )
+
+    def fill_in_post_view(self, request: HttpRequest, object_id: str, post_id: int):
+        """A writer fills in a post's missing author, handle and text."""
+        article = self._story_in_form(request, object_id)
+        post = get_object_or_404(article.social_posts.all(), pk=post_id)
+        try:
+            changed = fill_in_post_details(
+                post=post,
+                article=article,
+                by=request.user,
+                **{name: request.POST.get(name, "") for name in FILLABLE},
+            )
+        except PermissionDenied as error:
+            return JsonResponse({"error": str(error)}, status=403)
+        return JsonResponse(
+            {"changed": changed, "html": self._post_cards_html(request, article)}
+        )
+
+    def _post_cards_html(self, request, article, body: str | None = None) -> str:
+        refs = find_post_refs(
+            body if body is not None else getattr(article, "body", "")
+        )
+        stored = {
+            (post.platform, post.post_id): post
+            for post in SocialPost.objects.filter(
+                post_id__in=[ref.post_id for ref in refs]
+            )
+        }
+        linked = set(
+            article.social_posts.values_list("pk", flat=True) if article else ()
+        )
+        may_fill = article is not None and may_fill_in(
+            user=request.user, article=article
+        )
+        may_replace = request.user.has_perm("articles.change_socialpost")
+        cards = []
+        for ref in refs:
+            post = stored.get((ref.platform, ref.post_id))
+            post = post or SocialPost.from_url_alone(ref)
+            fillable = (
+                may_fill
+                and post.pk in linked
+                and not post.is_video
+                and not (post.text and post.author_name and post.author_handle)
+            )
+            cards.append(
+                {
+                    "post": post,
+                    # The card template escapes every field (articles.embeds).
+                    "html": mark_safe(render_card(post)),  # noqa: S308
+                    "may_replace": may_replace,
+                    "fill_url": reverse(
+                        "admin:articles_article_fill_in_post",
+                        args=[article.pk, post.pk],
+                    )
+                    if fillable
+                    else "",
+                }
+            )
+        missing = sum(1 for card in cards if card["post"].is_missing_text)
+        return render_to_string(
+            "admin/articles/article/_post_cards.html",
+            {"cards": cards, "missing": missing},
+            request=request,
+        )
