@@ -56,7 +56,13 @@ class ArticleAdminForm(HoldsUploadsMixin, forms.ModelForm):
             "releases",
             "tracks",
             "related_articles",
+            "seo_title",
+            "seo_description",
         ]
+        help_texts = {
+            "seo_title": "For search results and shares; empty uses the headline.",
+            "seo_description": "For search results and shares; empty uses the dek.",
+        }
         # Whole headlines and deks in view, with a count (static/js/story-editor.js).
         widgets = {
             "headline": forms.Textarea(
@@ -64,6 +70,18 @@ class ArticleAdminForm(HoldsUploadsMixin, forms.ModelForm):
             ),
             "dek": forms.Textarea(
                 attrs={"rows": 3, "cols": 80, "data-count-limit": 300}
+            ),
+            # Search engines show about 60 and 155 characters of these.
+            "seo_title": forms.TextInput(
+                attrs={"size": 80, "data-count-limit": 120, "data-count-ideal": 60}
+            ),
+            "seo_description": forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "cols": 80,
+                    "data-count-limit": 300,
+                    "data-count-ideal": 155,
+                }
             ),
             # A save refused for another field keeps the chosen picture.
             "hero_image": HeldFileInput,
@@ -99,6 +117,9 @@ class ArticleAdminForm(HoldsUploadsMixin, forms.ModelForm):
 
     def clean_dek(self):
         return " ".join((self.cleaned_data.get("dek") or "").split())
+
+    def clean_seo_description(self):
+        return " ".join((self.cleaned_data.get("seo_description") or "").split())
 
     def clean_tags(self):
         """Tags are case-insensitive: "iu" is the existing "IU", and "IU, iu" one

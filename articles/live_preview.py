@@ -25,7 +25,15 @@ from artists.models import Artist
 from discography.models import Release
 
 # The fields a preview shows; anything else keeps its saved value.
-PREVIEW_FIELDS = ["headline", "dek", "body", "section", "is_featured"]
+PREVIEW_FIELDS = [
+    "headline",
+    "dek",
+    "body",
+    "section",
+    "is_featured",
+    "seo_title",
+    "seo_description",
+]
 MAX_TAGS = 50
 MAX_LINKS = 200
 

@@ -4,6 +4,7 @@ buttons and history stay in articles/admin/article.py."""
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -11,13 +12,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from articles.admin.tracks import track_choices, track_field
 from articles.admin.working_copy import WorkingCopyAdminMixin
-from articles.embeds import find_post_refs, render_card
+from articles.embeds import find_post_refs, render_body_with_embeds, render_card
 from articles.live_preview import render_preview, unsaved_story
 from articles.models import Article, SocialPost
 from articles.post_details import FILLABLE, fill_in_post_details, may_fill_in
@@ -36,6 +39,15 @@ EDITOR_FIELDSETS = [
             "fields": ["artists", "releases", "tracks", "related_articles"],
             "description": "Artists, releases and tracks the text mentions are "
             "suggested at the top of the page; link them all with one click.",
+        },
+    ),
+    (
+        "Search and sharing",
+        {
+            "fields": ["seo_title", "seo_description"],
+            "classes": ["seo-fieldset"],
+            "description": "Optional. How the story looks in search results and "
+            "when shared; the previews follow what you type.",
         },
     ),
 ]
@@ -57,6 +69,27 @@ def tag_suggestions(text: str, *, limit: int = TAG_SUGGESTIONS) -> list[dict]:
         .values("name", "stories")[:limit]
     )
     return list(rows)
+
+
+def _swap(fields) -> list:
+    return ["rendered_body" if name == "body" else name for name in fields]
+
+
+def seo_preview_context(request: HttpRequest, article) -> dict:
+    """The address and picture the search and share previews show."""
+    if article is not None and article.slug:
+        address = request.build_absolute_uri(article.get_absolute_url())
+    else:
+        address = request.build_absolute_uri("/news/")
+    image = ""
+    if article is not None and article.hero_image:
+        largest = article.hero_image.largest
+        image = largest["url"] if largest else article.hero_image.url
+    return {
+        "seo_preview_url": address,
+        "seo_preview_host": request.get_host(),
+        "seo_preview_image": image,
+    }
 
 
 class StoryEditorMixin(WorkingCopyAdminMixin):
@@ -90,6 +123,11 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
                 "<path:object_id>/live-preview/",
                 wrap(never_cache(require_POST(self.live_preview_view))),
                 name="articles_article_live_preview",
+            ),
+            path(
+                "editor/tracks/",
+                wrap(never_cache(self.track_choices_view)),
+                name="articles_article_track_choices",
             ),
             path(
                 "editor/post-cards/",
@@ -128,9 +166,36 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only (a writer's story in review): the body as readers get it.
+        return [
+            (name, {**options, "fields": _swap(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def rendered_body(self, obj: Article) -> str:
+        body = render_body_with_embeds(obj.body, obj.social_posts.all())
+        return format_html('<div class="story-body-readonly">{}</div>', body)
+
+    def track_choices_view(self, request: HttpRequest) -> JsonResponse:
+        allowed = self.has_change_permission(request) or self.has_add_permission(
+            request
+        )
+        return track_choices(request, allowed=allowed)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tracks":
+            return track_field(self.admin_site, db_field)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def render_change_form(self, request, context, *args, **kwargs):
         original = context.get("original")
         context.update(self.working_copy_context(request, original))
+        context.update(seo_preview_context(request, original))
         if original:
             context["live_preview_url"] = reverse(
                 "admin:articles_article_live_preview", args=[original.pk]

@@ -321,6 +321,9 @@ class Article(models.Model):
     body = ProseEditorField(
         config={"extensions": BODY_EXTENSIONS}, sanitize=sanitize_body, blank=True
     )
+    # Search results and social cards show these instead (includes/seo_article.html).
+    seo_title = models.CharField("SEO title", max_length=120, blank=True)
+    seo_description = models.CharField("SEO description", max_length=300, blank=True)
     section = models.ForeignKey(
         "articles.Section",
         on_delete=models.SET_NULL,

@@ -107,10 +107,36 @@
     });
   }
 
+  function clip(text, limit) {
+    var chars = Array.from(text);
+    return chars.length > limit ? chars.slice(0, limit - 1).join("").trim() + "…" : text;
+  }
+
+  // Search snippet and social card, from the SEO fields or the headline and dek.
+  function seoPreview() {
+    var preview = document.getElementById("seo-preview");
+    var fieldset = document.querySelector(".seo-fieldset");
+    if (!preview || !fieldset) return;
+    fieldset.appendChild(preview);
+    preview.hidden = false;
+    var ids = ["id_seo_title", "id_seo_description", "id_headline", "id_dek"];
+    var fields = ids.map(function (id) { return document.getElementById(id); });
+    function value(field) { return field ? field.value.replace(/\s+/g, " ").trim() : ""; }
+    function update() {
+      var title = value(fields[0]) || value(fields[2]) || "Untitled story";
+      var desc = value(fields[1]) || value(fields[3]) || value(fields[2]);
+      preview.querySelectorAll("[data-seo-title]").forEach(function (el) { el.textContent = clip(title, 60); });
+      preview.querySelectorAll("[data-seo-desc]").forEach(function (el) { el.textContent = clip(desc, 155); });
+    }
+    fields.forEach(function (field) { if (field) field.addEventListener("input", update); });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("story-editor");
     if (!root) return;
     counters();
     tagAutocomplete(root);
+    seoPreview();
   });
 })();

@@ -1,11 +1,21 @@
 """Post cards in the editor at once, posts missing their words, writers filling in."""
 
+import datetime
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from articles.models import SocialPost
-from tests.articles.factories import ArticleFactory, editor, writer
+from discography.models import ReleaseCredit
+from tests.articles.factories import (
+    ArticleFactory,
+    ArtistFactory,
+    ReleaseFactory,
+    TrackFactory,
+    editor,
+    writer,
+)
 
 pytestmark = pytest.mark.django_db
 X_URL = "https://x.com/lilacnotes/status/1762049872336609286"
@@ -77,3 +87,26 @@ def test_only_posts_of_the_story_and_only_its_editors(client):
     assert client.post(fill_url(story, post), {"text": "x"}).status_code in (302, 404)
     post.refresh_from_db()
     assert post.text == "" and not LogEntry.objects.exists()
+
+
+def test_tracks_are_chosen_by_title_release_or_artist_with_both_shown(
+    client, django_assert_max_num_queries
+):
+    iu = ArtistFactory(name="IU")
+    winning = ReleaseFactory(
+        title="The Winning", released_on=datetime.date(2024, 2, 20)
+    )
+    ReleaseCredit.objects.create(release=winning, artist=iu)
+    TrackFactory(release=winning, title="Love wins all", position=1)
+    TrackFactory(release=ReleaseFactory(title="Other"), title="Intro", position=1)
+    url = reverse("admin:articles_article_track_choices")
+    client.force_login(writer())
+    client.get(url, {"term": "x"})
+    with django_assert_max_num_queries(8):
+        results = client.get(url, {"term": "iu"}).json()["results"]
+    assert [r["text"] for r in results] == ["Love wins all — The Winning · IU, 2024"]
+    assert client.get(url, {"term": "love"}).json()["results"] == results
+    story = ArticleFactory(created_by=writer())
+    client.force_login(story.created_by)
+    page = client.get(reverse("admin:articles_article_change", args=[story.pk]))
+    assert url in page.content.decode()  # the select2 widget asks this search
