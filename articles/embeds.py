@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, SocialPost
 from articles.oembed import fetch_social_post_details
-from articles.social_urls import PostRef, parse_post_url
+from articles.social_urls import PostRef, handle_in_url, parse_post_url
 from core.sanitize import clean_html
 
 __all__ = [
@@ -95,6 +95,7 @@ def sync_social_posts(article: Article) -> list[SocialPost]:
                 defaults={
                     "url": ref.canonical_url,
                     "posted_at": draft.posted_at_from_id(),
+                    "author_handle": handle_in_url(ref.canonical_url),
                 },
             )
             if is_new:
@@ -150,10 +151,8 @@ def render_body_with_embeds(
         if ref is None:
             return match[0]
         post = known.get((ref.platform, ref.post_id))
-        if post is None:  # saved before this feature, or not synced yet: a bare card
-            post = SocialPost(
-                platform=ref.platform, post_id=ref.post_id, url=ref.canonical_url
-            )
+        if post is None:  # saved before this feature, or not synced yet
+            post = SocialPost.from_url_alone(ref)
         return render_card(post)
 
     cleaned = clean_html(body)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models.functions import Lower
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from articles.models import Article, ArticleSlugHistory
 from articles.models.article import sanitize_body
 from core.dates import validate_plausible_date
+from core.held_uploads import HeldFileInput, HoldsUploadsMixin
 
 STALE_MESSAGE = (
     "Someone else saved this story while you were editing it (their version is "
@@ -18,7 +21,7 @@ STALE_MESSAGE = (
 )
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(HoldsUploadsMixin, forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     version_token = forms.IntegerField(widget=forms.HiddenInput, required=False)
     workflow_note = forms.CharField(
@@ -54,7 +57,36 @@ class ArticleAdminForm(forms.ModelForm):
             "releases",
             "tracks",
             "related_articles",
+            "seo_title",
+            "seo_description",
         ]
+        help_texts = {
+            "seo_title": "For search results and shares; empty uses the headline.",
+            "seo_description": "For search results and shares; empty uses the dek.",
+        }
+        # Whole headlines and deks in view, with a count (static/js/story-editor.js).
+        widgets = {
+            "headline": forms.Textarea(
+                attrs={"rows": 2, "cols": 80, "data-count-limit": 200}
+            ),
+            "dek": forms.Textarea(
+                attrs={"rows": 3, "cols": 80, "data-count-limit": 300}
+            ),
+            # Search engines show about 60 and 155 characters of these.
+            "seo_title": forms.TextInput(
+                attrs={"size": 80, "data-count-limit": 120, "data-count-ideal": 60}
+            ),
+            "seo_description": forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "cols": 80,
+                    "data-count-limit": 300,
+                    "data-count-ideal": 155,
+                }
+            ),
+            # A save refused for another field keeps the chosen picture.
+            "hero_image": HeldFileInput,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +111,32 @@ class ArticleAdminForm(forms.ModelForm):
                     "Another story used this address before; choose a different slug."
                 )
         return slug
+
+    def clean_headline(self):
+        # A textarea shows the whole headline; a headline is still one line.
+        return " ".join((self.cleaned_data.get("headline") or "").split())
+
+    def clean_dek(self):
+        return " ".join((self.cleaned_data.get("dek") or "").split())
+
+    def clean_seo_description(self):
+        return " ".join((self.cleaned_data.get("seo_description") or "").split())
+
+    def clean_tags(self):
+        """Tags are case-insensitive: "iu" is the existing "IU", and "IU, iu" one
+        tag (taggit reuses existing tags the same way, TAGGIT_CASE_INSENSITIVE)."""
+        names = self.cleaned_data.get("tags") or []
+        existing = dict(
+            Tag.objects.annotate(key=Lower("name"))
+            .filter(key__in=[name.lower() for name in names])
+            .order_by("-pk")
+            .values_list("key", "name")
+        )
+        unique = {}
+        for name in names:
+            key = name.lower()
+            unique.setdefault(key, existing.get(key, name))
+        return list(unique.values())
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.db import models
 
-__all__ = ["Platform", "PostRef", "parse_post_url"]
+__all__ = ["Platform", "PostRef", "handle_in_url", "parse_post_url"]
 
 
 class Platform(models.TextChoices):
@@ -152,3 +152,20 @@ def _parse_tiktok(path: str) -> PostRef | None:
     return PostRef(
         Platform.TIKTOK, video_id, f"https://www.tiktok.com/@{user}/video/{video_id}"
     )
+
+
+def handle_in_url(url: str) -> str:
+    """The account handle an X or TikTok post address names ("" when it names
+    none, as x.com/i/status/… does, or for other platforms)."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").rstrip(".")
+    if host in X_HOSTS:
+        match = X_STATUS.match(parts.path or "/")
+        handle = match["handle"] if match else None
+        if not handle or handle.lower() in X_RESERVED or handle.lower() == "i":
+            return ""  # x.com/i/status/… names no account
+        return handle
+    if host in TIKTOK_HOSTS:
+        match = TIKTOK_PATH.match(parts.path or "/")
+        return match["user"] if match else ""
+    return ""

@@ -112,7 +112,11 @@ def reaction_text(text: str) -> SafeString:
 def with_embeds(body: str | None, article=None) -> SafeString:
     """Sanitized body with post cards (from the story's fetched posts), library
     pictures, galleries and related-story cards (articles.figures)."""
-    posts = article.social_post_list if getattr(article, "pk", None) else ()
+    # A story never saved (the editor's live preview) may carry its posts too.
+    carried = article is not None and (
+        article.pk is not None or "social_post_list" in vars(article)
+    )
+    posts = article.social_post_list if carried else ()
     html = render_figures(
         render_body_with_embeds(body, posts),
         hero_shown=bool(getattr(article, "hero_renditions", None)),

@@ -374,6 +374,10 @@ CONTENT_SECURITY_POLICY = {
 # Off unless EMBEDS_OEMBED=1: the fetch runs after the story's save commits, with a
 # strict timeout and size cap, and a failure is only recorded on the post. An empty
 # endpoint turns one platform off (Instagram's needs a Meta app token in the URL).
+# "iu" is the tag "IU": taggit reuses an existing tag whatever its case
+# (migration articles 0521 merged the case duplicates made before).
+TAGGIT_CASE_INSENSITIVE = True
+
 EMBEDS_OEMBED_ENABLED = env_bool("EMBEDS_OEMBED", False)
 EMBEDS_OEMBED_TIMEOUT = float(env("EMBEDS_OEMBED_TIMEOUT", "3"))
 EMBEDS_OEMBED_MAX_BYTES = env_int("EMBEDS_OEMBED_MAX_BYTES", 256 * 1024)

@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services
+from articles.admin.editor import StoryEditorMixin
 from articles.forms import ArticleAdminForm
 from articles.matching import suggest_related
 from articles.models import (
@@ -133,7 +134,7 @@ class StatusListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
+class ArticleAdmin(StoryEditorMixin, SanitizeReportAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"
@@ -154,33 +155,10 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["artists", "releases", "related_articles"]
     inlines = [BylineInline, SourceInline, CorrectionInline]
     actions = ["publish_selected", "archive_selected", "link_suggestions"]
     list_per_page = 50
-
-    class Media:
-        css = {"all": ["css/admin-desk.css"]}
-
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "version_token"]}),
-        ("Place", {"fields": ["section", "tags", "is_featured"]}),
-        (
-            "Hero image",
-            # A library photo (its alt text and credit come with it) and this
-            # story's caption; photos.fields keeps hero_image in step.
-            {"fields": ["hero_photo", "hero_caption"]},
-        ),
-        (
-            "Related",
-            {
-                "fields": ["artists", "releases", "tracks", "related_articles"],
-                "description": "Artists, releases and tracks the text mentions are "
-                "suggested at the top of the page; link them all with one click.",
-            },
-        ),
-    ]
 
     # --- rights ------------------------------------------------------------------
     # Which stories a user sees is ArticleQuerySet.visible_to, applied by

@@ -7,3 +7,4 @@ from articles.models.article import *  # noqa: F403
 from articles.models.reactions import *  # noqa: F403
 from articles.models.social import *  # noqa: F403
 from articles.models.topics import *  # noqa: F403
+from articles.models.working_copy import *  # noqa: F403

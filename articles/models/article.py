@@ -308,9 +308,13 @@ class Article(models.Model):
         unique=True,
         allow_unicode=True,
         blank=True,
-        help_text="The story's address; made from the headline when left empty. "
-        "Changing it on a published story keeps the old address as a redirect.",
+        help_text="The story's address. It follows the headline until the story is "
+        "first published, unless you type one (empty it to follow again); "
+        "changing it on a published story keeps the old address as a redirect.",
     )
+    # Set when someone typed the slug (admin or script): it stops following the
+    # headline. Cleared by emptying the slug.
+    slug_is_manual = models.BooleanField(default=False, editable=False)
     dek = models.CharField(
         "summary (dek)",
         max_length=300,
@@ -320,6 +324,9 @@ class Article(models.Model):
     body = ProseEditorField(
         config={"extensions": BODY_EXTENSIONS}, sanitize=sanitize_body, blank=True
     )
+    # Search results and social cards show these instead (includes/seo_article.html).
+    seo_title = models.CharField("SEO title", max_length=120, blank=True)
+    seo_description = models.CharField("SEO description", max_length=300, blank=True)
     section = models.ForeignKey(
         "articles.Section",
         on_delete=models.SET_NULL,
@@ -489,28 +496,53 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body = sanitize_body(self.body)
-        if not self.slug:
-            self.slug = self._unique_slug()
+        stored = self._stored() if self.pk else None
+        self._follow_headline(stored)
         update_fields = kwargs.get("update_fields")
-        if self.pk:
-            self._before_update()
+        if stored is not None:
+            self._before_update(stored)
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+            extra = {"version", "updated_at"}
+            if {"headline", "slug"} & set(update_fields):
+                extra |= {"slug", "slug_is_manual"}
+            kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return cached_reverse("articles:detail", slug=self.slug)
 
-    def _before_update(self) -> None:
-        """Count the save and keep a published story's old slug as a redirect."""
-        stored = (
+    def _stored(self) -> dict | None:
+        """The row as the database holds it before this save (None when new)."""
+        return (
             Article.objects.filter(pk=self.pk)
-            .values_list("slug", "status", "version")
+            .values("slug", "status", "version", "headline", "published_at")
             .first()
         )
-        if stored is None:
+
+    def _follow_headline(self, stored: dict | None) -> None:
+        """The slug follows the headline until the story is first published (then
+        it is the address readers and search engines know); a slug typed by hand
+        (different from the stored one, or given to a new story) stops following,
+        and an emptied slug follows again."""
+        if not self.slug:
+            self.slug_is_manual = False
+            self.slug = self._unique_slug()
             return
-        old_slug, old_status, old_version = stored
+        ever_published = stored is not None and (
+            stored["published_at"] is not None
+            or stored["status"] in (self.Status.PUBLISHED, self.Status.ARCHIVED)
+        )
+        if ever_published:
+            return
+        if stored is None or self.slug != stored["slug"]:
+            self.slug_is_manual = True
+        elif not self.slug_is_manual and self.headline != stored["headline"]:
+            self.slug = self._unique_slug()
+
+    def _before_update(self, stored: dict) -> None:
+        """Count the save and keep a published story's old slug as a redirect."""
+        old_slug, old_status = stored["slug"], stored["status"]
+        old_version = stored["version"]
         # Callers that compare versions (the edit form, the services) hold a row
         # lock while saving, so this read-and-increment cannot interleave.
         self.version = old_version + 1

@@ -8,7 +8,7 @@ from typing import Self
 from django.db import models
 from django.utils import timezone
 
-from articles.social_urls import Platform
+from articles.social_urls import Platform, PostRef, handle_in_url
 from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from photos.fields import LibraryPhotoField
@@ -87,6 +87,29 @@ class SocialPost(models.Model):
     def get_absolute_url(self) -> str:
         return self.url
 
+    @classmethod
+    def from_url_alone(cls, ref: PostRef) -> SocialPost:
+        """An unsaved post with what its URL tells without a network: platform,
+        the handle of an X or TikTok address, the date in an X or TikTok id."""
+        post = cls(
+            platform=ref.platform,
+            post_id=ref.post_id,
+            url=ref.canonical_url,
+            author_handle=handle_in_url(ref.canonical_url),
+        )
+        post.posted_at = post.posted_at_from_id()
+        return post
+
+    @property
+    def is_missing_text(self) -> bool:
+        """Nobody has filled in the words yet (no network fetch, or it failed)."""
+        return not self.text.strip()
+
+    @property
+    def shown_posted_at(self) -> datetime.datetime | None:
+        """The date a card shows: the stored one, else the one the id encodes."""
+        return self.posted_at or self.posted_at_from_id()
+
     @property
     def is_long(self) -> bool:
         """Whether the card collapses the text behind an Expand control."""
@@ -100,8 +123,9 @@ class SocialPost(models.Model):
 
     @property
     def handle_display(self) -> str:
-        """The handle as the network writes it (YouTube handles carry their own @)."""
-        handle = self.author_handle.lstrip("@")
+        """The handle as the network writes it (YouTube handles carry their own @);
+        when none is stored, the one in an X or TikTok address."""
+        handle = self.author_handle.lstrip("@") or handle_in_url(self.url)
         return f"@{handle}" if handle else ""
 
     @property

@@ -226,9 +226,16 @@ def test_the_body_itself_is_sanitized():
     assert "data-embed-card" in html
 
 
-def test_a_post_not_yet_linked_still_renders_as_a_plain_card():
+def test_a_post_not_yet_linked_still_renders_what_its_url_tells():
     html = render_body_with_embeds(f"<p>{X_URL}</p>", [])
-    assert "data-embed-card" in html and "Post on X" in html and "View on X" in html
+    assert "data-embed-card" in html and "View on X" in html
+    handle = X_URL.split("/")[3]
+    assert f"@{handle}" in html  # the handle in the address, with no network
+
+
+def test_a_post_of_x_i_status_has_no_handle_and_says_post_on_x():
+    html = render_body_with_embeds("<p>https://x.com/i/status/20</p>", [])
+    assert "Post on X" in html and "@i" not in html
 
 
 def test_ordinary_links_stay_untouched():

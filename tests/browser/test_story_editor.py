@@ -1,0 +1,120 @@
+"""The story editor in Chromium: tags, a refused save, live preview, post cards,
+autosave across a closed tab and the leave-page warning (one data set)."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+from taggit.models import Tag
+
+from articles.models import Article, WorkingCopy
+from newsroom.groups import EDITORS, sync_groups
+from tests.articles.factories import ArticleFactory, image_file
+
+X_URL = "https://x.com/lilacnotes/status/1762049872336609286"
+PASSWORD = "pw-for-browser-1"
+
+
+def log_in(page, live_server) -> None:
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("erin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Editors’ desk")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_story_editor_keeps_work_previews_and_helps(
+    live_server, browser, settings, tmp_path, screenshot_dir
+):
+    settings.STORY_AUTOSAVE_SECONDS = 1  # 12 s in production
+    sync_groups()
+    erin = User.objects.create_user("erin", "erin@example.com", PASSWORD, is_staff=True)
+    erin.groups.add(Group.objects.get(name=EDITORS))
+    ArticleFactory(published=True, headline="Older IU story").tags.add("IU")
+    picture = tmp_path / "stage.jpg"
+    picture.write_bytes(image_file(1200, 675))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+
+    # Tag autocomplete: typing "iu" offers the existing "IU" with its story count.
+    page.get_by_label("Headline").fill("IU opens her world tour")
+    tags = page.locator("#id_tags")
+    tags.fill("iu")
+    option = page.get_by_role("option", name="IU 1 story")
+    expect(option).to_be_visible()
+    option.click()
+    expect(tags).to_have_value("IU, ")
+
+    # A refused save (no alt text) keeps the chosen picture.
+    page.locator("#id_hero_image").set_input_files(str(picture))
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text("Describe the image")
+    expect(page.locator("[data-held-upload]")).to_contain_text("stage.jpg")
+    page.get_by_label("Hero alt text").fill("IU on stage in Seoul")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    story = Article.objects.get(headline="IU opens her world tour")
+    assert story.hero_image and story.hero_width == 1200
+    assert list(story.tags.names()) == ["IU"] and Tag.objects.count() == 1
+
+    # The live preview follows typing, in the reader's template.
+    frame = page.frame_locator("#live-preview iframe")
+    expect(frame.locator("h1")).to_have_text("IU opens her world tour")
+    page.get_by_label("Headline").fill("IU opens her world tour in Seoul")
+    expect(frame.locator("h1")).to_have_text(
+        "IU opens her world tour in Seoul", timeout=2000
+    )
+
+    # A pasted X post shows as a card at once, with what its address tells.
+    body = page.locator(".ProseMirror[contenteditable=true]")
+    body.click()
+    page.keyboard.type("Fans cheered all night.")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(X_URL)
+    page.keyboard.press("Enter")
+    cards = page.locator("#post-cards")
+    expect(cards).to_contain_text("@lilacnotes")
+    expect(cards).to_contain_text("26 Feb 2024")
+    expect(cards).to_contain_text("without its text")
+    expect(frame.locator("[data-embed-card]")).to_contain_text("@lilacnotes")
+    page.screenshot(path=screenshot_dir / "story-editor-1280.png", full_page=True)
+
+    # Autosave keeps the typing; the tab closes without saving.
+    page.get_by_label("Summary (dek)").fill("Forty thousand fans in two nights.")
+    expect(page.locator("#autosave-status")).to_contain_text("kept at", timeout=5000)
+    context.close()
+    assert WorkingCopy.objects.get().data["dek"] == "Forty thousand fans in two nights."
+    story.refresh_from_db()
+    assert story.dek == ""
+
+    # Opening the story again offers the copy back with its time.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+    expect(page.locator(".working-copy")).to_contain_text("You have unsaved changes")
+    page.get_by_role("link", name="Restore them").click()
+    expect(page.get_by_label("Summary (dek)")).to_have_value(
+        "Forty thousand fans in two nights."
+    )
+    page.screenshot(path=screenshot_dir / "story-editor-375.png", full_page=True)
+
+    # Leaving with unsaved changes asks first; staying keeps the page.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_label("Headline").click()  # the warning needs a user gesture
+    page.locator(".breadcrumbs a").first.click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert "/change/" in page.url
+    # A successful save leaves without asking, and spends the copy.
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert dialogs == ["beforeunload"]
+    story.refresh_from_db()
+    assert story.dek == "Forty thousand fans in two nights."
+    assert not WorkingCopy.objects.exists()
+    context.close()
