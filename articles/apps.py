@@ -33,3 +33,7 @@ class ArticlesConfig(AppConfig):
             TaggedItem,
         )
         pagecache.register_schedule(Article.objects.next_go_live)
+        # What its pages show and its changes touch (core.pagedeps keys).
+        from articles import cachekeys
+
+        cachekeys.register()
