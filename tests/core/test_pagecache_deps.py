@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, FanReaction, Section
 from articles.moderation import approve_reaction
-from core import pagecache, pagedeps
+from core import pagecache, pagecache_outbox, pagedeps
 from tests.artists.factories import ArtistFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,29 @@ def test_deploy_check_warns_when_pages_would_be_cached_per_process(settings):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "caches")
     settings.PAGE_CACHE_ALIAS = "pages"
     call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "caches")
+
+
+def test_a_change_the_store_missed_waits_in_the_outbox_and_blocks_cached_pages(
+    client, site, monkeypatch
+):
+    warm(client)
+    real_publish = pagecache.publish_change
+
+    def unreachable(keys):
+        raise ConnectionError("store away")
+
+    monkeypatch.setattr(pagecache, "publish_change", unreachable)
+    site["a"].headline = "Corrected during the outage"
+    site["a"].save()
+    assert pagecache_outbox.pending()
+    pagecache.availability.reset()  # the store answers reads again, not writes
+    response = client.get(PAGES["a"])
+    assert b"Corrected during the outage" in response.content
+    assert "X-Page-Cache" not in response  # rendered, neither served nor stored
+    monkeypatch.setattr(pagecache, "publish_change", real_publish)
+    pagecache.availability.reset()
+    response = client.get(PAGES["a"])
+    assert response["X-Page-Cache"] == "miss"  # replayed, then rendered afresh
+    assert b"Corrected during the outage" in response.content
+    assert not pagecache_outbox.pending()
+    assert client.get(PAGES["a"])["X-Page-Cache"] == "hit"
