@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -439,8 +440,15 @@ class CachedPagesWSGI:
 _public_models: set[str] = set()
 # Each answers "when does the next scheduled change go live?" (None: nothing waits).
 _schedules: list[Callable[[], datetime | None]] = []
-# Keys changed in the open transaction of each database alias, published at commit.
-_pending: dict[str, set[str]] = {}
+# Keys changed in the open transaction of each database alias, published at commit;
+# per thread, as Django's connections are.
+_pending_by_thread = threading.local()
+
+
+def _pending() -> dict[str, set[str]]:
+    if not hasattr(_pending_by_thread, "keys"):
+        _pending_by_thread.keys = {}
+    return _pending_by_thread.keys
 
 
 def register_public_models(*models: type[Model]) -> None:
@@ -499,9 +507,9 @@ def content_changed(
         return
     flush = _commit_flusher(alias)
     if not any(callback == flush for _, callback, _ in connection.run_on_commit):
-        _pending[alias] = set()
+        _pending()[alias] = set()
         transaction.on_commit(flush, using=alias, robust=True)
-    _pending[alias] |= touched
+    _pending()[alias] |= touched
 
 
 class _commit_flusher:
@@ -518,7 +526,7 @@ class _commit_flusher:
         return hash(self.alias)
 
     def __call__(self) -> None:
-        keys = _pending.pop(self.alias, set())
+        keys = _pending().pop(self.alias, set())
         if keys:
             _publish_quietly(keys)
             purge.purge_keys(keys)
@@ -544,11 +552,26 @@ def _row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> Non
     content_changed(instance, using=using)
 
 
-def _links_changed(sender, instance=None, action="", using=None, **kwargs) -> None:
+def _links_changed(
+    sender,
+    instance=None,
+    action="",
+    using=None,
+    reverse=False,
+    model=None,
+    pk_set=None,
+    **kwargs,
+) -> None:
     # Before a removal (the lists the row leaves) and after every change (those it
     # joins): both sets of pages show it.
-    if action.startswith("post_") or action in ("pre_remove", "pre_clear"):
-        _row_changed(type(instance), instance=instance, using=using)
+    if not (action.startswith("post_") or action in ("pre_remove", "pre_clear")):
+        return
+    _row_changed(type(instance), instance=instance, using=using)
+    # Linked from the other side (an artist's stories): the rows on the owning side
+    # changed too, and pages showing them may not show this row yet.
+    if reverse and pk_set and model is not None and is_public(model):
+        rows = model._default_manager.using(using).filter(pk__in=pk_set)
+        content_changed(*rows, using=using)
 
 
 def connect_invalidation() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -213,3 +214,26 @@ def test_a_change_the_store_missed_waits_in_the_outbox_and_blocks_cached_pages(
     assert b"Corrected during the outage" in response.content
     assert not pagecache_outbox.pending()
     assert client.get(PAGES["a"])["X-Page-Cache"] == "hit"
+
+
+def test_linking_from_the_artists_side_refreshes_the_story(client, site):
+    other = ArtistFactory(name="Nova Tide", slug="nova-tide")
+    warm(client)
+    other.articles.add(site["b"])
+    assert b"Nova Tide" in client.get(PAGES["b"]).content
+
+
+def test_each_thread_publishes_its_own_transaction_at_commit():
+    """Keys waiting for a commit are kept per thread (connections are per thread)."""
+
+    seen = {}
+
+    def pending_in_thread():
+        seen["thread"] = dict(pagecache._pending())
+
+    pagecache._pending()["default"] = {"story:1"}
+    thread = threading.Thread(target=pending_in_thread)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == {} and pagecache._pending()["default"] == {"story:1"}
+    pagecache._pending().clear()
