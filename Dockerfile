@@ -26,7 +26,7 @@ COPY static ./static
 # Static files are hashed and compressed at build time (whitenoise serves them).
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 newsroom \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/shared \
     && chown -R newsroom /app/var
 
 USER newsroom

@@ -36,3 +36,7 @@ class ArticlesConfig(AppConfig):
         # The photo desk lists story bodies among a photo's uses and searches
         # published stories for related-story cards.
         figures.register()
+        # What its pages show and its changes touch (core.pagedeps keys).
+        from articles import cachekeys
+
+        cachekeys.register()

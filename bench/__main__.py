@@ -9,6 +9,9 @@ Environment:
   BENCH_SAMPLES       in-process requests per page type and state (200)
   BENCH_REPORT        report file name under bench/ (report: report.md, report.json)
   REDIS_URL           shared page cache for the gunicorn workers (redis://127.0.0.1:6379/0)
+  BENCH_BUSY          1 (default) runs the busy day (bench/busy.py); 0 skips it
+  BENCH_BUSY_SECONDS  length of each busy-day run (30)
+  BENCH_BUSY_BEFORE   a git ref whose code is measured on the busy day as well
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import load, measure, seed
+    from bench import busy, load, measure, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -193,8 +196,13 @@ def main() -> int:
                 "requests_served": served,
                 "workers": load.worker_rss_mb(master.pid),
             }
-    report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     name = os.environ.get("BENCH_REPORT", "report")
+    if os.environ.get("BENCH_BUSY", "1") != "0":
+        log("busy day: readers while editors save and moderators approve")
+        seconds = int(os.environ.get("BENCH_BUSY_SECONDS", "30"))
+        report["busy"] = busy.measure(wrk, env, result, static_path, seconds=seconds)
+        busy.write(report["busy"], name)
+    report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_report(report, BENCH_DIR, name)
     log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0

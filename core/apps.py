@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core import pagecache
+from core import checks, pagecache  # noqa: F401 - checks registers itself
 
 
 class CoreConfig(AppConfig):

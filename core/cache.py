@@ -12,16 +12,25 @@ What this means for the parts built on the cache while Redis is down:
   may get up to one allowance per worker instead of one in total, never unlimited;
 - django-axes' login lockout (the cache handler) likewise counts per process.
 When Redis answers again, calls go back to it; the local copies are dropped.
+
+The page cache must never serve a per-process copy (an edit made elsewhere would not
+show), so it uses ``cache.strict``: the same Redis without the fallback, raising.
+
+Without Redis, :class:`SharedFileCache` keeps pages in files under ``var/`` that every
+process on the machine shares, with an atomic ``incr``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -67,6 +76,8 @@ class ResilientRedisCache(RedisCache):
                 "OPTIONS": {"MAX_ENTRIES": 5000},
             },
         )
+        self.strict = RedisCache(server, params)
+        self.strict._class = ReusingRedisCacheClient
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._is_down = False
@@ -132,3 +143,19 @@ class ResilientRedisCache(RedisCache):
     def clear(self, *args: Any, **kwargs: Any) -> Any:
         self._fallback.clear()
         return self._call("clear", *args, **kwargs)
+
+
+class SharedFileCache(FileBasedCache):
+    """Django's file cache, shared by every process on the machine, whose ``incr``
+    is atomic (an exclusive lock on a file beside the entries), so two processes
+    counting changes at once never hand out the same number."""
+
+    def __init__(self, directory: str, params: dict[str, Any]) -> None:
+        super().__init__(directory, params)
+        self.lock_path = os.path.join(os.path.abspath(directory), ".incr.lock")
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        os.makedirs(os.path.dirname(self.lock_path), exist_ok=True)
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return super().incr(key, delta, version)

@@ -1,21 +1,27 @@
-"""Whole-page cache for anonymous readers, with exact invalidation.
+"""Whole-page cache for anonymous readers, invalidated by what each page shows.
 
 A story that goes viral must be served at close to the speed of a static file, so an
 anonymous GET is answered from the cache before sessions, authentication or any view
-runs. Correctness comes from a *content generation*: one counter in the shared cache
-(Redis when configured, so every process agrees) that is part of every page's key.
-Any change to published content bumps it, and the next request of every page, in every
-process, renders afresh. Scheduled stories appear on time without a cron job because a
-page is never kept past the moment the next scheduled story goes live.
+runs (:class:`CachedPagesWSGI`, the WSGI front door).
+
+Correctness comes from *dependency keys* (core.pagedeps): a page records the keys of
+what it shows (``story:12``, ``artist:3``, ``list:home``, ... and ``site``), each key
+has a version in the shared store, and a page is served only while every one of its
+keys still has the version it was rendered with. A change bumps the versions of the
+keys it touches, so approving a reaction on one story refreshes that story's page and
+leaves every other page cached, in every process at once.
+
+The store is shared by every process: Redis when ``REDIS_URL`` is set, a file cache
+under ``var/`` otherwise (settings ``PAGE_CACHE_ALIAS``). When the store cannot be
+reached, no page is served from any cache (a takedown is never hidden) and the
+changes that could not be written wait in an outbox (core.pagecache_outbox), replayed
+before any page is served again. Scheduled stories appear on time without a cron job:
+a page is never kept past the moment the next scheduled story goes live.
 
 Readers with a session (staff, or anyone the site has given a session or a flash
 message) bypass the cache, as do responses that set a cookie or say they are private.
-
-The engine names no app. Each app says, from its ``AppConfig.ready()``, which of its
-models readers see (:func:`register_public_models`) and when its scheduled content goes
-live (:func:`register_schedule`). Every invalidation goes through one entry point,
-:func:`content_changed`: the save, delete and link signals of public models, and the
-writes that send no signal (``QuerySet.update()``, a background task).
+Every invalidation goes through one entry point, :func:`content_changed`: the save,
+delete and link signals of public models, and the writes that send no signal.
 """
 
 from __future__ import annotations
@@ -24,8 +30,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from http import HTTPStatus
 
@@ -40,44 +45,87 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
+from core import pagecache_outbox, pagedeps, purge
+from core.pagecache_local import _LocalPages, known_keys, local_pages  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
-NEXT_CHANGE_KEY = "pagecache:next-change:{generation}"
-# v2: entries carry their expiry (for the per-process copy); v1 entries are ignored.
-PAGE_KEY = "pagecache:page:v2:{digest}"
+# A counter bumped by every change; the version a change gives the keys it touches.
+SEQUENCE_KEY = "pagecache:sequence"
+VERSION_KEY = "pagecache:v:{key}"
+NEXT_CHANGE_KEY = "pagecache:next-change:{sequence}"
+# v3: entries carry the versions of the keys they show.
+PAGE_KEY = "pagecache:page:v3:{digest}"
+# The front door's lookup, handed to the middleware so a miss costs one round trip.
+LOOKUP_ENVIRON_KEY = "pagecache.lookup"
 # Paths that are never cached: the staff site, probes, and files served elsewhere.
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
 BYPASS_COOKIES = ("messages",)
+# After the store failed, leave it alone (and cache nothing) this long.
+RETRY_AFTER = 2.0
 
 
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    """The shared store, without any per-process fallback (core.cache.strict)."""
+    cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return getattr(cache, "strict", cache)
 
 
 def is_enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", True)
 
 
-def current_generation() -> int:
-    """The content generation every page key includes; created on first use."""
-    generation = _cache().get(GENERATION_KEY)
-    if generation is None:
-        # Start from the clock, not 1: after a cache flush, keys can never collide
-        # with pages stored under an earlier counter.
-        generation = int(time.time() * 1000)
-        if not _cache().add(GENERATION_KEY, generation, timeout=None):
-            generation = _cache().get(GENERATION_KEY, generation)
-    return generation
+class _Availability:
+    """Whether this process may use the store; closed for RETRY_AFTER after a failure."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+
+    def usable(self) -> bool:
+        return time.monotonic() >= self.down_until
+
+    def failed(self) -> None:
+        if self.usable():
+            logger.warning("page cache store unreachable: serving no cached page")
+        self.down_until = time.monotonic() + RETRY_AFTER
+
+    def reset(self) -> None:
+        self.down_until = 0.0
+
+
+availability = _Availability()
+
+
+def _version_key(key: str) -> str:
+    return VERSION_KEY.format(key=key)
+
+
+def current_sequence() -> int:
+    """The change counter, created on first use."""
+    cache = _cache()
+    sequence = cache.get(SEQUENCE_KEY)
+    if sequence is None:
+        # Start from the clock, not 1: after a flush, versions only grow.
+        sequence = int(time.time() * 1000)
+        if not cache.add(SEQUENCE_KEY, sequence, timeout=None):
+            sequence = cache.get(SEQUENCE_KEY, sequence)
+    return sequence
+
+
+def publish_change(keys: Iterable[str]) -> None:
+    """Give every key a new version in the shared store (raises when unreachable)."""
+    cache = _cache()
+    try:
+        sequence = cache.incr(SEQUENCE_KEY)
+    except ValueError:  # no counter yet (first use, or a flush)
+        current_sequence()
+        sequence = cache.incr(SEQUENCE_KEY)
+    cache.set_many({_version_key(key): sequence for key in keys}, timeout=None)
 
 
 def bump_generation() -> None:
-    """Invalidate every cached page, in every process sharing the cache."""
-    cache = _cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter yet: the next request starts a fresh one
-        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+    """Invalidate every cached page, in every process sharing the store."""
+    content_changed(keys=[pagedeps.SITE])
 
 
 def _next_scheduled_change() -> datetime | None:
@@ -86,12 +134,12 @@ def _next_scheduled_change() -> datetime | None:
     return min(found, default=None)
 
 
-def seconds_to_keep(generation: int, now: datetime | None = None) -> int:
+def seconds_to_keep(sequence: int, now: datetime | None = None) -> int:
     """How long a page rendered now may be served: never past the next go-live."""
     longest = int(getattr(settings, "PAGE_CACHE_SECONDS", 600))
     now = now or timezone.now()
     cache = _cache()
-    key = NEXT_CHANGE_KEY.format(generation=generation)
+    key = NEXT_CHANGE_KEY.format(sequence=sequence)
     next_change = cache.get(key)
     if next_change is None or (next_change != "none" and next_change <= now):
         # Unknown, or the story it named has gone live (the clock changed the pages,
@@ -171,86 +219,65 @@ def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool
     return not (user is not None and user.is_authenticated)
 
 
-def _public_cache_control() -> str:
-    shared = int(getattr(settings, "PAGE_CACHE_SHARED_SECONDS", 60))
-    # Browsers revalidate every time (a cheap 304); a CDN may hold a page briefly.
-    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate=30"
+def _public_cache_control(timeout: int) -> str:
+    shared = min(int(getattr(settings, "PAGE_CACHE_SHARED_SECONDS", 60)), timeout)
+    # Browsers revalidate every time (a cheap 304); a CDN may hold a page until it
+    # is purged by key, and never past the next scheduled go-live.
+    return f"public, max-age=0, s-maxage={max(shared, 0)}, stale-while-revalidate=30"
 
 
-class _LocalPages:
-    """Pages this process served lately, each checked against the shared generation.
+def _is_current(stored: tuple, found: dict) -> bool:
+    """Every key the page shows still has the version it was rendered with."""
+    return all(
+        found.get(_version_key(key)) == version for key, version in stored[0].items()
+    )
 
-    A hit on a hot page then costs one small round trip (the generation) instead of
-    fetching the page: a viral story is ~15-60 KB per request otherwise. Entries keep
-    their shared expiry, so a page is never served past the next scheduled go-live
-    here either. Bounded by PAGE_CACHE_LOCAL_BYTES (16 MB per process by default).
+
+def lookup(key: str) -> tuple[int, tuple | None]:
+    """(the change counter now, the stored page if it is still current).
+
+    One round trip in the usual cases: the counter, the page (unless this process
+    holds it) and the versions of the keys the page showed last time, together.
+    Raises when the store cannot be reached, or when changes wait in the outbox
+    that cannot be replayed yet: then no page may be served.
     """
-
-    def __init__(self) -> None:
-        self._pages: OrderedDict[str, tuple] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> tuple | None:
-        with self._lock:
-            stored = self._pages.get(key)
-            if stored is not None:
-                self._pages.move_to_end(key)
-        if stored is not None and stored[4] <= time.time():
-            self.discard(key)
-            return None
-        return stored
-
-    def put(self, key: str, stored: tuple) -> None:
-        limit = int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
-        size = len(stored[3])
-        if size > limit // 8:
-            return
-        with self._lock:
-            self._forget(key)
-            self._pages[key] = stored
-            self._bytes += size
-            while self._bytes > limit:
-                self._forget(next(iter(self._pages)))
-
-    def discard(self, key: str) -> None:
-        with self._lock:
-            self._forget(key)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
-
-    def _forget(self, key: str) -> None:
-        old = self._pages.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old[3])
-
-
-local_pages = _LocalPages()
-
-
-def lookup(key: str) -> tuple[int | None, tuple | None]:
-    """(current generation, the stored page if it is still current).
-
-    One round trip: the generation alone when this process holds the page, else
-    the generation and the page together.
-    """
+    if pagecache_outbox.pending():
+        pagecache_outbox.replay(publish_change)
     cache = _cache()
     local = local_pages.get(key)
+    shown = tuple(local[0]) if local is not None else known_keys.get(key)
+    wanted = [SEQUENCE_KEY, *map(_version_key, shown)]
+    found = cache.get_many(wanted if local is not None else [*wanted, key])
     if local is not None:
-        generation = cache.get(GENERATION_KEY)
-        if generation is not None and local[0] == generation:
-            return generation, local
+        if _is_current(local, found):
+            return found.get(SEQUENCE_KEY) or current_sequence(), local
         local_pages.discard(key)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
+        found.update(cache.get_many([key]))
+    sequence = found.get(SEQUENCE_KEY) or current_sequence()
     stored = found.get(key)
-    if stored is not None and generation is not None and stored[0] == generation:
-        local_pages.put(key, stored)
-        return generation, stored
-    return generation, None
+    if stored is None:
+        return sequence, None
+    unknown = [_version_key(k) for k in stored[0] if _version_key(k) not in found]
+    if unknown:
+        found.update(cache.get_many(unknown))
+    known_keys.put(key, tuple(stored[0]))
+    if not _is_current(stored, found):
+        return sequence, None
+    local_pages.put(key, stored)
+    return sequence, stored
+
+
+def guarded_lookup(key: str) -> tuple[bool, int | None, tuple | None]:
+    """(store usable, counter, current page); never raises: an outage renders."""
+    if not availability.usable():
+        return False, None, None
+    try:
+        sequence, stored = lookup(key)
+    except Exception:
+        availability.failed()
+        logger.debug("page cache lookup failed", exc_info=True)
+        return False, None, None
+    return True, sequence, stored
 
 
 _NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary")
@@ -277,7 +304,8 @@ class AnonymousPageCacheMiddleware:
 
     First in MIDDLEWARE, so a stored page carries every header the rest of the
     stack adds and a hit is replayed exactly, by this middleware or, before Django
-    runs at all, by :class:`CachedPagesWSGI`.
+    runs at all, by :class:`CachedPagesWSGI`. When the front door already looked
+    the page up (and missed), its answer is reused: one round trip per miss.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -287,10 +315,12 @@ class AnonymousPageCacheMiddleware:
         key = page_key(request.META)
         if key is None:
             return self.get_response(request)
-        try:
-            generation, stored = lookup(key)
-        except Exception:  # a cache outage must never take the site down
-            logger.warning("page cache unavailable; rendering", exc_info=True)
+        door = request.META.pop(LOOKUP_ENVIRON_KEY, None)
+        if door is not None and door[0] == key:
+            usable, sequence, stored = door[1:]
+        else:
+            usable, sequence, stored = guarded_lookup(key)
+        if not usable:
             return self.get_response(request)
         if stored is not None:
             status, headers, body = replay(
@@ -303,33 +333,75 @@ class AnonymousPageCacheMiddleware:
                 response[name] = value
             return response
 
-        generation = generation if generation is not None else current_generation()
-        response = self.get_response(request)
+        token = pagedeps.start_recording()
+        try:
+            response = self.get_response(request)
+        finally:
+            match = getattr(request, "resolver_match", None)
+            keys = pagedeps.stop_recording(
+                token,
+                url_name=match.view_name if match else None,
+                kwargs=match.kwargs if match else {},
+            )
         if _response_is_cacheable(request, response):
             try:
-                self._store(key, generation, response)
+                self._store(key, sequence, keys, response)
             except Exception:  # storing is an optimisation: the reader gets the page
+                availability.failed()
                 logger.warning("could not store a page in the cache", exc_info=True)
         return response
 
-    def _store(self, key: str, generation: int, response: HttpResponse) -> None:
-        timeout = seconds_to_keep(generation)
+    def _store(
+        self, key: str, sequence: int, keys: list[str], response: HttpResponse
+    ) -> None:
+        timeout = seconds_to_keep(sequence)
         body = response.content
         etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
         response["ETag"] = etag
         response["Last-Modified"] = http_date()
-        response["Cache-Control"] = _public_cache_control()
+        response["Cache-Control"] = _public_cache_control(timeout)
         response["Content-Length"] = str(len(body))
+        # The same keys for the CDN in front: Fastly and Varnish (xkey) read
+        # Surrogate-Key, Cloudflare Cache-Tag; each purges by them (core.purge).
+        response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
         patch_vary_headers(response, ["Cookie"])
         response["X-Page-Cache"] = "miss"
         if timeout <= 0:
+            return
+        versions = _versions_since(sequence, keys)
+        if versions is None:  # something it shows changed while it rendered
             return
         headers = [
             (name, value) for name, value in response.items() if name != "X-Page-Cache"
         ]
         expires = time.time() + timeout
-        stored = (generation, response.status_code, headers, body, expires)
+        stored = (versions, response.status_code, headers, body, expires)
         _cache().set(key, stored, timeout)
+        known_keys.put(key, tuple(versions))
+
+
+def _versions_since(sequence: int, keys: list[str]) -> dict[str, int] | None:
+    """The versions of ``keys`` now, or None if one changed after ``sequence`` (the
+    counter read before the page rendered: the page may show the old rows)."""
+    cache = _cache()
+    wanted = [_version_key(key) for key in keys]
+    found = cache.get_many([SEQUENCE_KEY, *wanted])
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        # Never changed (or evicted): today's counter is their version. Not older,
+        # since an evicted version may have been bumped after this page's rows.
+        now = found.get(SEQUENCE_KEY) or current_sequence()
+        for name in missing:
+            cache.add(name, now, timeout=None)
+        found.update(cache.get_many(missing))
+    versions = {}
+    for key, name in zip(keys, wanted, strict=True):
+        version = found.get(name)
+        if version is None or version > sequence:
+            return None
+        versions[key] = version
+    return versions
 
 
 class CachedPagesWSGI:
@@ -338,19 +410,20 @@ class CachedPagesWSGI:
     A hit costs one cache round trip and no request object, middleware or signal,
     which is what lets a viral story be served at close to a static file's speed.
     Everything else (a miss, a reader with a session, a POST, an outage) goes to
-    Django, whose :class:`AnonymousPageCacheMiddleware` renders and stores it.
+    Django, whose :class:`AnonymousPageCacheMiddleware` renders and stores it,
+    reusing this lookup.
     """
 
     def __init__(self, application: Callable) -> None:
         self.application = application
 
     def __call__(self, environ: dict, start_response: Callable):
-        try:
-            key = page_key(environ)
-            stored = lookup(key)[1] if key is not None else None
-        except Exception:  # an outage: Django renders, and logs it once there
-            stored = None
+        key = page_key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        usable, sequence, stored = guarded_lookup(key)
         if stored is None:
+            environ[LOOKUP_ENVIRON_KEY] = (key, usable, sequence, None)
             return self.application(environ, start_response)
         status, headers, body = replay(
             stored,
@@ -367,12 +440,23 @@ class CachedPagesWSGI:
 _public_models: set[str] = set()
 # Each answers "when does the next scheduled change go live?" (None: nothing waits).
 _schedules: list[Callable[[], datetime | None]] = []
+# Keys changed in the open transaction of each database alias, published at commit;
+# per thread, as Django's connections are.
+_pending_by_thread = threading.local()
+
+
+def _pending() -> dict[str, set[str]]:
+    if not hasattr(_pending_by_thread, "keys"):
+        _pending_by_thread.keys = {}
+    return _pending_by_thread.keys
 
 
 def register_public_models(*models: type[Model]) -> None:
     """Rows of these models appear on public pages: saving, deleting or relinking one
-    invalidates them. Apps call it from ``AppConfig.ready()``; a model not registered
-    (the moderation record, staff-only notes) never invalidates a page.
+    invalidates the pages showing it (the keys its app declared with
+    ``core.pagedeps.register_keys``; every page when it declared none). Apps call it
+    from ``AppConfig.ready()``; a model not registered (the moderation record,
+    staff-only notes) never invalidates a page.
 
     A public model may still say that one particular row is invisible: a method
     ``affects_public_pages()`` returning False (a pending reaction) skips it.
@@ -395,33 +479,68 @@ def is_public(model: type[Model]) -> bool:
     return model._meta.label_lower in _public_models
 
 
-def content_changed(*objects: Model, using: str | None = None) -> None:
-    """Pages may show something that changed: invalidate them, now and at commit.
+def content_changed(
+    *objects: Model, keys: Iterable[str] = (), using: str | None = None
+) -> None:
+    """Pages showing what changed are stale: invalidate them, now and at commit.
 
-    The one entry point of invalidation. ``objects`` are the rows that changed (today
-    every cached page is invalidated whatever they are); a cache outage is logged,
-    never raised, so a save or a task never fails on it. The second bump, once the
-    transaction on ``using`` commits, matters: a page another process renders between
-    the first bump and the commit reads the old rows, and would otherwise be stored
-    under the new generation and served until the next change.
+    The one entry point of invalidation. ``objects`` are the rows that changed (each
+    touches the keys its app declared); ``keys`` names more directly. A store outage
+    is never raised, so a save or a task never fails on it: the keys wait in the
+    outbox, and no page is served until they are replayed. The second publication,
+    once the transaction on ``using`` commits, matters: a page another process
+    renders between the first and the commit reads the old rows. The CDN in front
+    is purged at commit (core.purge).
     """
-    _bump_quietly()
-    connection = connections[using or DEFAULT_DB_ALIAS]
-    if (
-        is_enabled()
-        and connection.in_atomic_block
-        and not any(
-            callback is _bump_quietly for _, callback, _ in connection.run_on_commit
-        )
-    ):
-        transaction.on_commit(_bump_quietly, using=using, robust=True)
+    if not is_enabled():
+        return
+    touched = set(keys)
+    for instance in objects:
+        touched |= pagedeps.touched_by(instance)
+    if not touched:
+        return
+    _publish_quietly(touched)
+    alias = using or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        purge.purge_keys(touched)
+        return
+    flush = _commit_flusher(alias)
+    if not any(callback == flush for _, callback, _ in connection.run_on_commit):
+        _pending()[alias] = set()
+        transaction.on_commit(flush, using=alias, robust=True)
+    _pending()[alias] |= touched
 
 
-def _bump_quietly() -> None:
+class _commit_flusher:
+    """Publishes the keys a transaction changed once it commits (equal per alias, so
+    one is registered per transaction however many rows change)."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _commit_flusher) and other.alias == self.alias
+
+    def __hash__(self) -> int:
+        return hash(self.alias)
+
+    def __call__(self) -> None:
+        keys = _pending().pop(self.alias, set())
+        if keys:
+            _publish_quietly(keys)
+            purge.purge_keys(keys)
+
+
+def _publish_quietly(keys: set[str]) -> None:
     try:
-        bump_generation()
+        if not availability.usable():
+            raise ConnectionError("page cache store marked unreachable")
+        publish_change(keys)
     except Exception:
-        logger.warning("could not invalidate the page cache", exc_info=True)
+        availability.failed()
+        pagecache_outbox.add(keys)
+        logger.warning("page cache store unreachable: change kept in the outbox")
 
 
 def _row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -433,9 +552,26 @@ def _row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> Non
     content_changed(instance, using=using)
 
 
-def _links_changed(sender, instance=None, action="", using=None, **kwargs) -> None:
-    if action.startswith("post_"):
-        _row_changed(type(instance), instance=instance, using=using)
+def _links_changed(
+    sender,
+    instance=None,
+    action="",
+    using=None,
+    reverse=False,
+    model=None,
+    pk_set=None,
+    **kwargs,
+) -> None:
+    # Before a removal (the lists the row leaves) and after every change (those it
+    # joins): both sets of pages show it.
+    if not (action.startswith("post_") or action in ("pre_remove", "pre_clear")):
+        return
+    _row_changed(type(instance), instance=instance, using=using)
+    # Linked from the other side (an artist's stories): the rows on the owning side
+    # changed too, and pages showing them may not show this row yet.
+    if reverse and pk_set and model is not None and is_public(model):
+        rows = model._default_manager.using(using).filter(pk__in=pk_set)
+        content_changed(*rows, using=using)
 
 
 def connect_invalidation() -> None:
@@ -443,3 +579,4 @@ def connect_invalidation() -> None:
     post_save.connect(_row_changed, dispatch_uid="pagecache-save")
     post_delete.connect(_row_changed, dispatch_uid="pagecache-delete")
     m2m_changed.connect(_links_changed, dispatch_uid="pagecache-m2m")
+    pagedeps.connect_recording()

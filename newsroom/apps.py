@@ -27,3 +27,7 @@ class NewsroomConfig(AppConfig):
         # django-axes keeps its per-address counts in.
         user_login_failed.connect(on_login_failed, dispatch_uid="account-throttle")
         lookups.register()
+        # The list keys of the home page, search and sitemaps (core.pagedeps).
+        from newsroom import cachekeys
+
+        cachekeys.register()

@@ -314,8 +314,58 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SITE_NAME = env("SITE_NAME", "Newsroom")
 
-# Whole-page cache for anonymous readers (core/pagecache.py).
+# Whole-page cache for anonymous readers (core/pagecache.py), in a store every
+# process shares: Redis when REDIS_URL is set, else files under var/ (never a
+# per-process cache: an edit would not show in the other workers).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_DIR = env("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "pages"))
+if REDIS_URL:
+    PAGE_CACHE_ALIAS = "default"
+else:
+    PAGE_CACHE_ALIAS = "pages"
+    CACHES["pages"] = {
+        "BACKEND": "core.cache.SharedFileCache",
+        "LOCATION": PAGE_CACHE_DIR,
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 50000)},
+    }
+# Changes that could not reach the store wait here, replayed before any page is
+# served again (core/pagecache_outbox.py); shared by the processes of a machine.
+PAGE_CACHE_OUTBOX = env("PAGE_CACHE_OUTBOX", str(BASE_DIR / "var" / "pagecache-outbox"))
+# CDNs purged by dependency key (core/purge.py), configured by the environment.
+PAGE_CACHE_PURGERS = []
+if env("VARNISH_PURGE_URLS"):
+    PAGE_CACHE_PURGERS.append(
+        (
+            "core.purge.VarnishXkeyPurge",
+            {"urls": [u.strip() for u in env("VARNISH_PURGE_URLS").split(",")]},
+        )
+    )
+if env("FASTLY_SERVICE_ID") and env("FASTLY_API_TOKEN"):
+    PAGE_CACHE_PURGERS.append(
+        (
+            "core.purge.FastlyPurge",
+            {
+                "service_id": env("FASTLY_SERVICE_ID"),
+                "token": env("FASTLY_API_TOKEN"),
+                "api_url": env("FASTLY_API_URL", "https://api.fastly.com"),
+                "soft": env_bool("FASTLY_SOFT_PURGE", False),
+            },
+        )
+    )
+if env("CLOUDFLARE_ZONE_ID") and env("CLOUDFLARE_API_TOKEN"):
+    PAGE_CACHE_PURGERS.append(
+        (
+            "core.purge.CloudflarePurge",
+            {
+                "zone_id": env("CLOUDFLARE_ZONE_ID"),
+                "token": env("CLOUDFLARE_API_TOKEN"),
+                "api_url": env(
+                    "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+                ),
+            },
+        )
+    )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 

@@ -38,9 +38,12 @@ def _isolated_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""
     from django.core.cache import caches
 
-    from core.pagecache import local_pages
+    from core import pagecache, pagecache_outbox
 
     for cache in caches.all():
         cache.clear()
-    local_pages.clear()
+    pagecache.local_pages.clear()
+    pagecache.known_keys.clear()
+    pagecache.availability.reset()
+    pagecache_outbox.path().unlink(missing_ok=True)
     yield

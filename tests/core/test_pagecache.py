@@ -96,7 +96,7 @@ def test_head_request_gets_headers_and_no_body(client):
 
 
 def test_a_page_is_never_kept_past_the_next_scheduled_story():
-    generation = pagecache.current_generation()
+    generation = pagecache.current_sequence()
     now = timezone.now()
     make_story(slug="later", published_at=now + datetime.timedelta(seconds=90))
     assert 0 < pagecache.seconds_to_keep(generation, now=now) <= 90
@@ -278,29 +278,32 @@ def test_linking_an_artist_to_a_story_refreshes_the_story(client, tagged_story):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_generation_is_bumped_again_when_the_change_commits(monkeypatch):
+def test_changes_are_published_again_when_the_change_commits(monkeypatch):
     """A page rendered from the old rows before the commit must not survive it."""
     from django.db import transaction
 
     story = make_story()
-    bumps = []
-    real_bump = pagecache.bump_generation
+    published = []
+    real_publish = pagecache.publish_change
     monkeypatch.setattr(
-        pagecache, "bump_generation", lambda: bumps.append("bump") or real_bump()
+        pagecache,
+        "publish_change",
+        lambda keys: published.append(set(keys)) or real_publish(keys),
     )
     with transaction.atomic():
         story.headline = "Changed"
         story.save()
         story.tags.add("k-pop")
         story.tags.add("ballad")
-        during = len(bumps)
+        during = len(published)
     assert during >= 3  # at once for each change, so this process never lags
-    assert len(bumps) == during + 1  # and once more on commit, however many rows
+    assert len(published) == during + 1  # and once more on commit, however many rows
+    assert published[-1] >= set().union(*published[:during])
 
 
 def test_after_a_scheduled_story_goes_live_pages_are_cached_again():
     now = timezone.now()
-    generation = pagecache.current_generation()
+    generation = pagecache.current_sequence()
     story = make_story(slug="soon", published_at=now + datetime.timedelta(seconds=30))
     assert 0 < pagecache.seconds_to_keep(generation, now=now) <= 30
     later = now + datetime.timedelta(seconds=31)
@@ -428,16 +431,23 @@ def settings_middleware():
 # --- the per-process copy of hot pages -----------------------------------------------
 
 
-def test_a_hot_page_costs_only_the_generation_after_its_first_hit(client, monkeypatch):
+def test_a_hot_page_costs_only_its_key_versions_after_its_first_hit(
+    client, monkeypatch
+):
     make_story()
     client.get("/news/a-story/")  # renders and stores
     client.get("/news/a-story/")  # fetched from the shared cache, kept here
     fetched = []
+    store = pagecache._cache()
+    real_get_many = store.get_many
     monkeypatch.setattr(
-        pagecache._cache(), "get_many", lambda *a, **k: fetched.append(a) or {}
+        store, "get_many", lambda keys: fetched.append(keys) or real_get_many(keys)
     )
     response = client.get("/news/a-story/")
-    assert response["X-Page-Cache"] == "hit" and fetched == []
+    assert response["X-Page-Cache"] == "hit"
+    assert len(fetched) == 1  # one round trip: the versions of what the page shows
+    assert all(not key.startswith("pagecache:page:") for key in fetched[0])
+    assert any(key.startswith("pagecache:v:story:") for key in fetched[0])
 
 
 def test_the_per_process_copy_follows_the_shared_generation(client):

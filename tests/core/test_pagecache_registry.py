@@ -40,9 +40,9 @@ def schedules(monkeypatch):
 
 
 def bumps(action) -> bool:
-    before = pagecache.current_generation()
+    before = pagecache.current_sequence()
     action()
-    return pagecache.current_generation() != before
+    return pagecache.current_sequence() != before
 
 
 def test_every_model_of_the_content_apps_is_public_but_the_private_ones():
@@ -85,7 +85,7 @@ def test_the_earliest_registered_go_live_bounds_every_page(schedules):
     pagecache.register_schedule(lambda: now + datetime.timedelta(seconds=300))
     pagecache.register_schedule(lambda: now + datetime.timedelta(seconds=40))
     pagecache.register_schedule(lambda: None)
-    generation = pagecache.current_generation()
+    generation = pagecache.current_sequence()
     assert 0 < pagecache.seconds_to_keep(generation, now=now) <= 40
 
 

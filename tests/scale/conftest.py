@@ -314,6 +314,11 @@ def nginx_in_front_of(
     conf = conf.replace("server web-1:8000", f"server 127.0.0.1:{first.port}")
     conf = conf.replace("server web-2:8000", f"server 127.0.0.1:{second.port}")
     conf = conf.replace("server minio:9000", "server 127.0.0.1:9")
+    # nginx alone here: reader pages straight to the gunicorns, not via Varnish.
+    conf = conf.replace(
+        "proxy_pass http://newsroom_pages;", "proxy_pass http://newsroom_web;"
+    )
+    conf = conf.replace("server varnish:6081", f"server 127.0.0.1:{first.port}")
     conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port}")
     conf = conf.replace("pid /tmp/nginx.pid", f"pid {tmp_path / 'nginx.pid'}")
     conf = "daemon off;\n" + conf

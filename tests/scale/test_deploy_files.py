@@ -90,6 +90,7 @@ def prod() -> dict:
 def test_prod_names_every_service_of_the_topology(prod):
     assert set(prod["services"]) == {
         "nginx",
+        "varnish",
         "web-1",
         "web-2",
         "worker",
@@ -100,7 +101,13 @@ def test_prod_names_every_service_of_the_topology(prod):
         "minio",
         "minio-init",
     }
-    assert set(prod["volumes"]) == {"pgprimary", "pgreplica", "redisdata", "miniodata"}
+    assert set(prod["volumes"]) == {
+        "pgprimary",
+        "pgreplica",
+        "redisdata",
+        "miniodata",
+        "pagecache-outbox",
+    }
 
 
 def test_two_gunicorn_replicas_serve_the_wsgi_app(prod):
@@ -270,11 +277,15 @@ def test_every_proxied_location_forwards_the_scheme_and_host(nginx):
         assert "host" in headers, location[1]
     app = next(loc for loc in proxied if loc[1] == ["/"])
     app_headers = effective_headers(http[2], server[2], app[2])
-    assert find(app[2], "proxy_pass")[0][1] == ["http://newsroom_web"]
+    # Reader pages go through Varnish (deploy/varnish/default.vcl).
+    assert find(app[2], "proxy_pass")[0][1] == ["http://newsroom_pages"]
     # Every location that reaches Django appends the peer to X-Forwarded-For: the
     # one hop TRUSTED_PROXY_COUNT=1 trusts (the client's own entries stay left).
     for location in proxied:
-        if find(location[2], "proxy_pass")[0][1] == ["http://newsroom_web"]:
+        if find(location[2], "proxy_pass")[0][1] in (
+            ["http://newsroom_web"],
+            ["http://newsroom_pages"],
+        ):
             headers = effective_headers(http[2], server[2], location[2])
             assert headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
     assert app_headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
@@ -304,7 +315,7 @@ def test_nginx_has_a_health_location_for_its_check(nginx):
 def test_nginx_itself_accepts_the_configuration(tmp_path):
     """With Debian's nginx present: `nginx -t`, service names pointed at loopback."""
     conf = NGINX_CONF.read_text()
-    for host in ("web-1:8000", "web-2:8000", "minio:9000"):
+    for host in ("web-1:8000", "web-2:8000", "minio:9000", "varnish:6081"):
         conf = conf.replace(f"server {host}", "server 127.0.0.1:9")
     (tmp_path / "nginx.conf").write_text(conf)
     result = subprocess.run(

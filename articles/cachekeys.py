@@ -1,0 +1,130 @@
+"""What story pages show and what changes to stories reach (core.pagedeps keys).
+
+Rows a page loads are recorded by themselves (a story: ``story:<id>``, its section,
+and through its carried lists its tags, artists, releases and authors); the list
+pages add the lists they are (``list:home``, ``list:tag:<id>``, ...), which a
+story's change touches, so a newly published story appears on every list it joins.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import Tag, TaggedItem
+
+from articles.models import (
+    Article,
+    ArticleSlugHistory,
+    Author,
+    Byline,
+    Correction,
+    FanReaction,
+    Section,
+    SocialPost,
+    Source,
+    StoryTopic,
+    Transition,
+)
+from core.pagedeps import register_keys, register_page
+
+# Every list of stories that is not one tag, section, author or artist.
+STORY_LISTS = ("list:home", "list:stories", "feed", "sitemap")
+
+
+def story_touches(article: Article) -> list[str]:
+    """The story's own key and every list it is (or now joins) on."""
+    keys = [f"story:{article.pk}", *STORY_LISTS]
+    if article.section_id:
+        keys.append(f"list:section:{article.section_id}")
+    if article.pk is None:
+        return keys
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id=article.pk
+    )
+    keys += [f"list:tag:{pk}" for pk in tagged.values_list("tag_id", flat=True)]
+    artists = Article.artists.through.objects.filter(article_id=article.pk)
+    keys += [f"list:artist:{pk}" for pk in artists.values_list("artist_id", flat=True)]
+    bylines = Byline.objects.filter(article_id=article.pk)
+    keys += [f"list:author:{pk}" for pk in bylines.values_list("author_id", flat=True)]
+    return keys
+
+
+def _subject(model, field: str, value: str, shown: list) -> list:
+    return [
+        row for row in shown if isinstance(row, model) and getattr(row, field) == value
+    ]
+
+
+def register() -> None:
+    register_keys(
+        Article,
+        shows=lambda a: [f"story:{a.pk}", f"section:{a.section_id}"],
+        touches=story_touches,
+    )
+    # Only approved reactions show (affects_public_pages): the story's reactions.
+    register_keys(FanReaction, touches=lambda r: [f"story-reactions:{r.article_id}"])
+    register_keys(
+        Tag, shows=lambda t: [f"tag:{t.pk}"], touches=lambda t: [f"tag:{t.pk}"]
+    )
+    register_keys(
+        TaggedItem,
+        touches=lambda t: [f"story:{t.object_id}", f"list:tag:{t.tag_id}"],
+    )
+    register_keys(
+        Section,
+        shows=lambda s: [f"section:{s.pk}"],
+        touches=lambda s: [f"section:{s.pk}"],
+    )
+    register_keys(
+        Author, shows=lambda a: [f"author:{a.pk}"], touches=lambda a: [f"author:{a.pk}"]
+    )
+    register_keys(
+        Byline,
+        touches=lambda b: [f"story:{b.article_id}", f"list:author:{b.author_id}"],
+    )
+    for model in (Source, Correction):
+        register_keys(model, touches=lambda row: [f"story:{row.article_id}"])
+    register_keys(
+        SocialPost,
+        shows=lambda p: [f"social-post:{p.pk}"],
+        touches=lambda p: [f"social-post:{p.pk}"],
+    )
+    # Derived or never shown: the topic index, old slugs (redirects are not
+    # cached), the workflow's history (the story's own save says what changed).
+    for model in (StoryTopic, ArticleSlugHistory, Transition):
+        register_keys(model, touches=lambda row: [])
+
+    def story_page(kwargs: dict, shown: list) -> list[str]:
+        stories = _subject(Article, "slug", kwargs.get("slug"), shown)
+        return [f"story-reactions:{story.pk}" for story in stories]
+
+    register_page("articles:detail", story_page)
+    register_page("articles:submit_reaction", story_page)
+    register_page(
+        "articles:tag",
+        lambda kw, shown: [
+            f"list:tag:{t.pk}" for t in _subject(Tag, "slug", kw.get("slug"), shown)
+        ],
+    )
+    register_page(
+        "articles:tag_feed",
+        lambda kw, shown: [
+            "feed",
+            *(f"list:tag:{t.pk}" for t in _subject(Tag, "slug", kw.get("slug"), shown)),
+        ],
+    )
+    register_page(
+        "articles:section",
+        lambda kw, shown: [
+            f"list:section:{s.pk}"
+            for s in _subject(Section, "slug", kw.get("slug"), shown)
+        ],
+    )
+    register_page(
+        "articles:author",
+        lambda kw, shown: [
+            f"list:author:{a.pk}"
+            for a in _subject(Author, "slug", kw.get("slug"), shown)
+        ],
+    )
+    for name in ("feeds:latest", "feeds:latest_atom", "artists:feed"):
+        register_page(name, lambda kw, shown: ["feed", "list:stories"])
