@@ -254,6 +254,7 @@ class ReactionDecision(models.Model):
         SPAM = "spam", "Marked as spam"
         FEATURE = "feature", "Featured"
         UNFEATURE = "unfeature", "Unfeatured"
+        UNDO = "undo", "Undone"
 
     reaction = models.ForeignKey(
         FanReaction, on_delete=models.CASCADE, related_name="decisions"
@@ -263,6 +264,14 @@ class ReactionDecision(models.Model):
         max_length=32, choices=FanReaction.RejectionReason.choices, blank=True
     )
     note = models.CharField(max_length=500, blank=True)
+    # The reaction's state just before this decision, so an undo can put it back.
+    previous_status = models.CharField(
+        max_length=16, choices=FanReaction.Status.choices, blank=True
+    )
+    previous_featured = models.BooleanField(default=False)
+    previous_reason = models.CharField(
+        max_length=32, choices=FanReaction.RejectionReason.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
