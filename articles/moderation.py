@@ -35,6 +35,7 @@ from articles.models import (
     FanReaction,
     ReactionDecision,
     ReactionFlag,
+    ReactionSettings,
 )
 from articles.models.reactions import DISPLAY_NAME_MAX_LENGTH, MESSAGE_MAX_LENGTH
 from artists.models import Artist
@@ -311,12 +312,8 @@ def submit_reaction(
     is_honeypot_filled: bool = False,
 ) -> FanReaction:
     """Store a reader's reaction with its flags; it always waits for a moderator."""
-    if not (
-        article.status == Article.Status.PUBLISHED
-        and article.published_at
-        and article.published_at <= timezone.now()
-    ):
-        raise PermissionDenied("Reactions are open on published stories only.")
+    if not ReactionSettings.current().takes_reactions(article):
+        raise PermissionDenied("Reactions are closed on this story.")
     display_name = clean_text(display_name, multiline=False)
     message = clean_text(message, multiline=True)
     errors = {}

@@ -6,6 +6,8 @@ from articles.urls import artist_feed_urlpatterns, latest_feed_urlpatterns
 from artists import urls as artists_urls
 from newsroom import seo, views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

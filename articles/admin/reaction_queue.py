@@ -10,10 +10,12 @@ way the decision goes through ``articles.moderation``, which audits it.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
@@ -22,8 +24,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from articles import moderation
-from articles.models import FanReaction, ReactionDecision
+from articles import moderation, reports
+from articles.models import FanReaction, ReactionDecision, ReactionReport
 
 # Pending reactions first (the queue's work), then the rest.
 PENDING_FIRST = Case(
@@ -78,6 +80,16 @@ class ReactionQueueMixin:
     def get_ordering(self, request: HttpRequest) -> list:
         return [PENDING_FIRST.asc(), "created_at", "pk"]
 
+    def get_queryset(self, request: HttpRequest):
+        open_reports = ReactionReport.objects.filter(settled_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("reports", queryset=open_reports, to_attr="open_reports")
+            )
+        )
+
     def get_list_display(self, request: HttpRequest):
         columns = list(super().get_list_display(request))
         if not request.user.has_perm(moderation.MODERATE_PERMISSION):
@@ -87,8 +99,10 @@ class ReactionQueueMixin:
     def get_urls(self):
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
         undo = self.admin_site.admin_view(require_POST(self.undo_view))
+        settle = self.admin_site.admin_view(require_POST(self.settle_view))
         return [
             path("<int:pk>/decide/", decide, name="articles_fanreaction_decide"),
+            path("<int:pk>/reports/", settle, name="articles_fanreaction_settle"),
             path("undo/", undo, name="articles_fanreaction_undo"),
             *super().get_urls(),
         ]
@@ -114,8 +128,28 @@ class ReactionQueueMixin:
 
     message_in_full.short_description = "reaction (oldest pending first)"
 
+    def reader_reports(self, obj: FanReaction) -> str:
+        found = getattr(obj, "open_reports", [])
+        if not found:
+            return "—"
+        counts = Counter(report.get_reason_display() for report in found)
+        return format_html(
+            '<span class="queue-reports"><strong>Reported {}×</strong>: {}</span>',
+            len(found),
+            ", ".join(f"{label} ({n})" for label, n in counts.most_common()),
+        )
+
+    reader_reports.short_description = "reader reports"
+
     def row_controls(self, obj: FanReaction) -> str:
         url = reverse("admin:articles_fanreaction_decide", args=[obj.pk])
+        if getattr(obj, "open_reports", None):
+            settle = reverse("admin:articles_fanreaction_settle", args=[obj.pk])
+            return format_html(
+                '<div class="queue-controls">{}{}</div>',
+                _button(settle, "remove", "Remove", "r"),
+                _button(settle, "dismiss", "Dismiss reports", "d"),
+            )
         reasons = format_html_join(
             "",
             '<option value="{}">{}</option>',
@@ -165,6 +199,29 @@ class ReactionQueueMixin:
             f"{state['decision_label']}: “{reaction}”.",
             messages.SUCCESS,
         )
+        return self._back_to_queue(request)
+
+    def settle_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        reaction = get_object_or_404(FanReaction, pk=pk)
+        outcome = request.POST.get("decision", "")
+        try:
+            if outcome not in ("remove", "dismiss"):
+                raise ValidationError("Remove the reaction or dismiss its reports.")
+            reports.settle_reports(
+                reaction=reaction, by=request.user, remove=outcome == "remove"
+            )
+        except PermissionDenied as error:
+            return self._refused(request, str(error), status=403)
+        except ValidationError as error:
+            return self._refused(request, " ".join(error.messages), status=400)
+        state = row_state(reaction)
+        if outcome == "dismiss":
+            state["label"] += ", reports dismissed"
+            state["decision_label"] = "Reports dismissed"
+            state["decision"] = None
+        if _wants_json(request):
+            return JsonResponse(state)
+        self.message_user(request, f"{state['decision_label']}: “{reaction}”.")
         return self._back_to_queue(request)
 
     def undo_view(self, request: HttpRequest) -> HttpResponse:

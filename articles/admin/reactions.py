@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +22,13 @@ from django.utils.text import Truncator
 
 from articles import moderation
 from articles.admin.reaction_queue import ReactionQueueMixin
-from articles.models import BannedWord, FanReaction, ReactionDecision, ReactionFlag
+from articles.models import (
+    BannedWord,
+    FanReaction,
+    ReactionDecision,
+    ReactionFlag,
+    ReactionSettings,
+)
 from articles.reaction_forms import (
     ReactionActionForm,
     ReactionDecisionForm,
@@ -53,6 +59,22 @@ class FlagFilter(admin.SimpleListFilter):
             return queryset.filter(flags__isnull=True)
         if value in ReactionFlag.Code.values:
             return queryset.filter(flags__code=value).distinct()
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Approved reactions readers reported, with how many wait for a moderator."""
+
+    title = "reader reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        count = FanReaction.objects.reported().count()
+        return [("open", f"Reported, waiting ({count})")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.reported()
         return queryset
 
 
@@ -115,12 +137,14 @@ class FanReactionAdmin(ReactionQueueMixin, admin.ModelAdmin):
     list_display = [
         "message_in_full",
         "held_because",
+        "reader_reports",
         "state",
         "row_controls",
     ]
     list_display_links = None
     list_filter = [
         "status",
+        ReportedFilter,
         FlagFilter,
         "is_featured",
         ("article", admin.RelatedOnlyFieldListFilter),
@@ -371,3 +395,27 @@ class BannedWordAdmin(admin.ModelAdmin):
     list_editable = ["is_spam"]
     list_filter = ["is_spam"]
     search_fields = ["word"]
+
+
+@admin.register(ReactionSettings)
+class ReactionSettingsAdmin(admin.ModelAdmin):
+    """One row of site-wide rules: the list opens it directly."""
+
+    fields = ["close_after_days"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the one row is made on first visit
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = ReactionSettings.objects.filter(pk=1).first()
+        if settings_row is None:
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            settings_row = ReactionSettings()
+            settings_row.save()
+        return HttpResponseRedirect(
+            reverse("admin:articles_reactionsettings_change", args=[settings_row.pk])
+        )

@@ -13,6 +13,7 @@ document.addEventListener("DOMContentLoaded", function () {
   const rows = Array.from(table.tBodies[0].rows);
   let current = null;
   let lastDecision = null; // {id, row, timer}
+  const KEY_FOR = { approve: "a", reject: "r", spam: "s", feature: "f", dismiss: "d" };
 
   rows.forEach((row) => {
     row.tabIndex = -1;
@@ -77,7 +78,13 @@ document.addEventListener("DOMContentLoaded", function () {
   async function decide(row, decision) {
     if (row.getAttribute("aria-busy") === "true") return; // one decision at a time
     const controls = row.querySelector(".queue-controls");
-    const button = controls.querySelector('button[value="' + decision + '"]');
+    if (!controls) return;
+    // Reported rows carry Remove (r) and Dismiss (d) instead of the four decisions.
+    const button =
+      controls.querySelector('button[value="' + decision + '"]') ||
+      controls.querySelector('button[aria-keyshortcuts="' + KEY_FOR[decision] + '"]');
+    if (!button) return;
+    decision = button.value;
     const body = new FormData();
     body.append("decision", decision);
     if (decision === "reject") {
@@ -94,6 +101,12 @@ document.addEventListener("DOMContentLoaded", function () {
       const data = await post(button.formAction, body);
       showState(row, data);
       if (lastDecision) clearTimeout(lastDecision.timer);
+      lastDecision = null;
+      if (!data.decision) {
+        announce(data.decision_label + ": " + rowName(row) + ".");
+        focusRow(nextPending(row));
+        return;
+      }
       lastDecision = {
         id: data.decision,
         row: row,
@@ -166,7 +179,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (reason.value) decide(reason.closest("tr"), "reject");
   });
 
-  const KEYS = { a: "approve", r: "reject", s: "spam", f: "feature" };
+  const KEYS = { a: "approve", r: "reject", s: "spam", f: "feature", d: "dismiss" };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;

@@ -125,3 +125,35 @@ def test_moderator_clears_the_queue_by_keyboard_and_from_a_row(
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=screenshot_dir / "queue-375.png")
     page.context.close()
+
+
+def test_reader_reports_a_reaction_from_a_cached_page(
+    live_server, browser, settings, screenshot_dir
+):
+    settings.PAGE_CACHE_ENABLED = True
+    story = StoryFactory(headline="SEVENTEEN's world tour adds Seoul", slug="svt-tour")
+    reaction = FanReaction.objects.create(
+        article=story,
+        display_name="Carat",
+        message="Buy my fake tickets at www.scam.test",
+        fingerprint="f" * 64,
+        message_digest=message_digest("x"),
+        status=FanReaction.Status.APPROVED,
+    )
+    # Scripts off: the form must work as plain HTML, from the shared cached copy.
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + story.get_absolute_url())
+    page.goto(live_server.url + story.get_absolute_url())  # served from the cache
+    item = page.locator(".reaction", has_text="fake tickets")
+    item.get_by_text("Report", exact=True).click()
+    item.get_by_label("Spam or advertising").check()
+    item.screenshot(path=screenshot_dir / "report-open-375.png")
+    item.get_by_role("button", name="Send report").click()
+    page.get_by_role("button", name="Confirm the report").click()
+    expect(page.get_by_role("status")).to_contain_text("A moderator will read it")
+    report = reaction.reports.get()
+    assert report.reason == "spam" and report.settled_at is None
+    context.close()
