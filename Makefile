@@ -32,11 +32,11 @@ var:
 	@mkdir -p var
 
 run: install var ## Migrate, load the demo, ensure an admin, serve on 127.0.0.1:$PORT
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput -v 0 && echo "Database: migrations applied."
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo > /dev/null && echo "Demo content: loaded."
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev var ## Run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

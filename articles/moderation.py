@@ -35,6 +35,7 @@ from articles.models import (
     FanReaction,
     ReactionDecision,
     ReactionFlag,
+    ReactionSettings,
 )
 from articles.models.reactions import DISPLAY_NAME_MAX_LENGTH, MESSAGE_MAX_LENGTH
 from artists.models import Artist
@@ -311,12 +312,8 @@ def submit_reaction(
     is_honeypot_filled: bool = False,
 ) -> FanReaction:
     """Store a reader's reaction with its flags; it always waits for a moderator."""
-    if not (
-        article.status == Article.Status.PUBLISHED
-        and article.published_at
-        and article.published_at <= timezone.now()
-    ):
-        raise PermissionDenied("Reactions are open on published stories only.")
+    if not ReactionSettings.current().takes_reactions(article):
+        raise PermissionDenied("Reactions are closed on this story.")
     display_name = clean_text(display_name, multiline=False)
     message = clean_text(message, multiline=True)
     errors = {}
@@ -391,10 +388,14 @@ def moderate_reaction(
     reason: str = "",
     note: str = "",
 ) -> FanReaction:
-    """The one path to a new status, so the audit record is never skipped."""
-    if not (by and by.is_active and by.has_perm(MODERATE_PERMISSION)):
-        raise PermissionDenied("Only moderators decide on fan reactions.")
+    """The one path to a new status, so the audit record is never skipped.
+
+    The decision it writes is left on the instance as ``recorded_decision`` (the
+    queue offers to undo it)."""
+    _check_moderator(by)
     action = ReactionDecision.Action(action)
+    if action == ReactionDecision.Action.UNDO:
+        raise ValidationError("Undo a decision with undo_decision.")
     if action == ReactionDecision.Action.REJECT:
         if reason not in FanReaction.RejectionReason.values:
             raise ValidationError({"reason": "Choose why the reaction is rejected."})
@@ -402,16 +403,63 @@ def moderate_reaction(
         reason = FanReaction.RejectionReason.SPAM
     else:
         reason = ""
-    note = clean_text(note, multiline=False)[:500]
     # Lock the row, so two moderators deciding at once leave one consistent record.
     locked = FanReaction.objects.select_for_update().get(pk=reaction.pk)
-    now = timezone.now()
     # Unfeaturing keeps the status; every other decision sets it.
-    locked.status = _STATUS_FOR_ACTION.get(action, locked.status)
+    status = _STATUS_FOR_ACTION.get(action, locked.status)
     if action == ReactionDecision.Action.FEATURE:
-        locked.is_featured = True
-    elif action != ReactionDecision.Action.APPROVE:
-        locked.is_featured = False
+        is_featured = True
+    elif action == ReactionDecision.Action.APPROVE:
+        is_featured = locked.is_featured
+    else:
+        is_featured = False
+    decision = _record(
+        locked,
+        action=action,
+        by=by,
+        status=status,
+        is_featured=is_featured,
+        reason=reason,
+        note=note,
+    )
+    # Keep the caller's instance in step with the database.
+    for field in ("status", "is_featured", "decided_by", "decided_at"):
+        setattr(reaction, field, getattr(locked, field))
+    reaction.decision_reason = reason
+    reaction.recorded_decision = decision
+    return reaction
+
+
+def _check_moderator(by: User) -> None:
+    if not (by and by.is_active and by.has_perm(MODERATE_PERMISSION)):
+        raise PermissionDenied("Only moderators decide on fan reactions.")
+
+
+def _record(
+    locked: FanReaction,
+    *,
+    action: str,
+    by: User,
+    status: str,
+    is_featured: bool,
+    reason: str,
+    note: str,
+) -> ReactionDecision:
+    """Set the locked reaction's state and write the decision that explains it."""
+    now = timezone.now()
+    decision = ReactionDecision(
+        reaction=locked,
+        action=action,
+        reason=reason,
+        note=clean_text(note, multiline=False)[:500],
+        decided_by=by,
+        decided_at=now,
+        previous_status=locked.status,
+        previous_featured=locked.is_featured,
+        previous_reason=locked.decision_reason,
+    )
+    locked.status = status
+    locked.is_featured = is_featured
     locked.decided_by = by
     locked.decided_at = now
     locked.decision_reason = reason
@@ -424,19 +472,50 @@ def moderate_reaction(
             "decision_reason",
         ]
     )
-    ReactionDecision.objects.create(
-        reaction=locked,
-        action=action,
-        reason=reason,
-        note=note,
-        decided_by=by,
-        decided_at=now,
+    decision.save()
+    return decision
+
+
+def undo_seconds() -> int:
+    """How long a moderator may take back a decision from the queue."""
+    return _setting("REACTION_UNDO_SECONDS", 15)
+
+
+@transaction.atomic
+def undo_decision(*, decision_id: int, by: User) -> FanReaction:
+    """Put a reaction back as it was before the moderator's own latest decision.
+
+    Only the latest decision on the reaction, made by the same moderator within
+    ``undo_seconds()``, can be undone; the undo is itself recorded as a decision."""
+    _check_moderator(by)
+    decision = (
+        ReactionDecision.objects.select_related("reaction")
+        .filter(pk=decision_id)
+        .first()
     )
-    # Keep the caller's instance in step with the database.
-    for field in ("status", "is_featured", "decided_by", "decided_at"):
-        setattr(reaction, field, getattr(locked, field))
-    reaction.decision_reason = reason
-    return reaction
+    if decision is None or decision.decided_by_id != by.pk:
+        raise PermissionDenied("Only your own decisions can be undone.")
+    locked = FanReaction.objects.select_for_update().get(pk=decision.reaction_id)
+    latest = locked.decisions.order_by("-decided_at", "-pk").first()
+    too_late = timezone.now() - decision.decided_at > timedelta(seconds=undo_seconds())
+    if (
+        latest != decision
+        or decision.action == ReactionDecision.Action.UNDO
+        or too_late
+    ):
+        raise ValidationError(
+            "Too late to undo: another decision came after it, or time ran out."
+        )
+    _record(
+        locked,
+        action=ReactionDecision.Action.UNDO,
+        by=by,
+        status=decision.previous_status or FanReaction.Status.PENDING,
+        is_featured=decision.previous_featured,
+        reason=decision.previous_reason,
+        note=f"Undid “{decision.get_action_display()}”",
+    )
+    return locked
 
 
 def approve_reaction(*, reaction: FanReaction, by: User) -> FanReaction:

@@ -338,3 +338,47 @@ def merge_tags(*, tags: Iterable[Tag], into: str, by: User) -> Tag:
     # update() sends no signal: tell the page cache that tag pages and stories changed.
     pagecache.content_changed(target)
     return target
+
+
+@transaction.atomic
+def set_reactions_closed(*, article: Article, by: User, closed: bool) -> Article:
+    """An editor closes (or reopens) a story's reactions; recorded on its history."""
+    if not by.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Only editors open and close reactions.")
+    locked = _lock(article)
+    if locked.reactions_closed == closed:
+        return article
+    # An update, not a save: the story's version (an open edit form) stays valid.
+    Article.objects.filter(pk=locked.pk).update(reactions_closed=closed)
+    article.reactions_closed = closed
+    pagecache.content_changed(article)
+    _record(
+        article=article,
+        from_status=locked.status,
+        by=by,
+        note="Closed reactions." if closed else "Reopened reactions.",
+    )
+    return article
+
+
+@transaction.atomic
+def withdraw_from_review(*, article: Article, by: User, note: str = "") -> Article:
+    """The writer takes their story back from review to draft (editors may too)."""
+    locked = _lock(article)
+    is_own = locked.created_by_id is not None and locked.created_by_id == by.pk
+    if not (
+        by.is_authenticated
+        and by.has_perm("articles.change_article")
+        and (is_own or by.has_perm(EDIT_ANY_PERMISSION))
+    ):
+        raise PermissionDenied("Only the story's writer or an editor may withdraw it.")
+    if locked.status != Status.REVIEW:
+        raise ValidationError("Only a story in review can be withdrawn.")
+    _move(article, locked, {"status": Status.DRAFT}, by=by)
+    _record(
+        article=article,
+        from_status=Status.REVIEW,
+        by=by,
+        note=note or "Withdrawn from review by the writer.",
+    )
+    return article

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import render_body_with_embeds
 from articles.figures import render_figures
-from articles.models import Article, FanReaction
+from articles.models import Article, FanReaction, ReactionReport, ReactionSettings
 from articles.reaction_forms import ReactionForm
 from core.querystring import page_number
 
@@ -41,6 +41,8 @@ def reactions_block(request: HttpRequest | None, article) -> dict:
         "reactions": page_obj.object_list,
         "count": page_obj.paginator.count,
         "page_parameter": PAGE_PARAMETER,
+        "report_reasons": ReactionReport.Reason.choices,
+        "takes_reactions": ReactionSettings.current().takes_reactions(article),
         "form_html": reaction_form_html(
             article.slug,
             is_sent=bool(request and request.GET.get("reaction") == "sent"),

@@ -61,9 +61,12 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "articles.delete_fanreaction",
             "articles.moderate_fanreaction",
             "articles.*_bannedword",
-            # The moderation record (flags, decisions) is written only by the services.
+            # The moderation record (flags, decisions, reader reports) is written
+            # only by the services; the reaction settings row is theirs to change.
             "articles.add_reaction*",
-            "articles.change_reaction*",
+            "articles.change_reactionflag",
+            "articles.change_reactiondecision",
+            "articles.change_reactionreport",
             "articles.delete_reaction*",
         ],
     ),

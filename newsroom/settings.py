@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "taggit",
+    "newsroom.apps.TagsConfig",  # django-taggit, named "Tags" in the admin
     "django_filters",
     "reversion",
     "django_prose_editor",
@@ -530,9 +530,15 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_4xx": {"()": "core.logfilters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_4xx"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG) would print each line a second time
+        # through the root's: one handler, the root's, prints everything once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,8 @@ from artists import urls as artists_urls
 from core.media import media_urlpatterns
 from newsroom import seo, views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

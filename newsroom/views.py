@@ -1,8 +1,12 @@
 """Site-wide views: the home page and the probes load balancers use."""
 
+from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -60,3 +64,23 @@ def readyz(request: HttpRequest) -> HttpResponse:
             {"status": "unavailable", "database": "unreachable"}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """A refusal inside the admin keeps the admin's frame, says why, links back."""
+    admin_root = reverse("admin:index")
+    user = getattr(request, "user", None)
+    if not (request.path.startswith(admin_root) and user and user.is_staff):
+        return defaults.permission_denied(request, exception)
+    reason = str(exception or "").strip()
+    back = request.headers.get("Referer", "")
+    if not back.startswith(request.build_absolute_uri(admin_root)):
+        back = admin_root
+    context = {
+        **admin.site.each_context(request),
+        "title": "You may not do this",
+        "reason": reason,
+        "back_url": back,
+    }
+    response = TemplateResponse(request, "admin/403.html", context, status=403)
+    return response.render()

@@ -18,6 +18,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services
+from articles.admin import history
+from articles.admin.changelist import MineFilter, StoryListMixin
 from articles.admin.editor import StoryEditorMixin
 from articles.forms import ArticleAdminForm
 from articles.matching import suggest_related
@@ -134,30 +136,44 @@ class StatusListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryEditorMixin, SanitizeReportAdminMixin, VersionAdmin):
+class ArticleAdmin(
+    StoryListMixin, StoryEditorMixin, SanitizeReportAdminMixin, VersionAdmin
+):
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"
-    # Deleted stories are not recovered from the changelist (restores are audited).
-    change_list_template = "admin/change_list.html"
+    # The list's template (tabs; no recover link: restores are audited) comes from
+    # StoryListMixin.
     object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "thumbnail",
         "headline",
         "state",
-        "section",
         "byline_names",
-        "published_at",
-        "updated_at",
+        "section",
+        "relevant_time",
     ]
     list_display_links = ["thumbnail", "headline"]
-    list_filter = [StatusListFilter, "section", AuthorListFilter, "tags", "is_featured"]
+    list_filter = [
+        StatusListFilter,
+        MineFilter,
+        "section",
+        AuthorListFilter,
+        "tags",
+        "is_featured",
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["artists", "releases", "related_articles"]
     inlines = [BylineInline, SourceInline, CorrectionInline]
-    actions = ["publish_selected", "archive_selected", "link_suggestions"]
+    actions = [
+        "publish_selected",
+        "archive_selected",
+        "link_suggestions",
+        "close_reactions",
+        "reopen_reactions",
+    ]
     list_per_page = 50
 
     # --- rights ------------------------------------------------------------------
@@ -419,12 +435,17 @@ class ArticleAdmin(StoryEditorMixin, SanitizeReportAdminMixin, VersionAdmin):
             raise Http404("No such story.")
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        versions = (
+        versions = list(
             Version.objects.get_for_object(article)
             .select_related("revision", "revision__user")
             .order_by("-revision__date_created")
         )
+        pair = history.chosen_pair(
+            versions, request.GET.get("old"), request.GET.get("new")
+        )
         context = {
+            "compared": pair,
+            "diff": history.compare(*pair) if pair else [],
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,

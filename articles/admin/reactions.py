@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +21,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from articles import moderation
-from articles.models import BannedWord, FanReaction, ReactionDecision, ReactionFlag
+from articles.admin.reaction_queue import ReactionQueueMixin
+from articles.models import (
+    BannedWord,
+    FanReaction,
+    ReactionDecision,
+    ReactionFlag,
+    ReactionSettings,
+)
 from articles.reaction_forms import (
     ReactionActionForm,
     ReactionDecisionForm,
@@ -53,6 +59,22 @@ class FlagFilter(admin.SimpleListFilter):
             return queryset.filter(flags__isnull=True)
         if value in ReactionFlag.Code.values:
             return queryset.filter(flags__code=value).distinct()
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Approved reactions readers reported, with how many wait for a moderator."""
+
+    title = "reader reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        count = FanReaction.objects.reported().count()
+        return [("open", f"Reported, waiting ({count})")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.reported()
         return queryset
 
 
@@ -108,21 +130,21 @@ def _run_decision(
 
 
 @admin.register(FanReaction)
-class FanReactionAdmin(admin.ModelAdmin):
+class FanReactionAdmin(ReactionQueueMixin, admin.ModelAdmin):
     action_form = ReactionActionForm
     form = ReactionDecisionForm
     actions = ["approve", "reject", "mark_spam", "feature", "unfeature"]
     list_display = [
-        "excerpt",
-        "name",
-        "story",
-        "state",
+        "message_in_full",
         "held_because",
-        "received",
+        "reader_reports",
+        "state",
+        "row_controls",
     ]
-    list_display_links = ["excerpt"]
+    list_display_links = None
     list_filter = [
         "status",
+        ReportedFilter,
         FlagFilter,
         "is_featured",
         ("article", admin.RelatedOnlyFieldListFilter),
@@ -131,7 +153,7 @@ class FanReactionAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "message", "article__headline", "=fingerprint"]
     search_help_text = "Search names, messages and story headlines."
     list_select_related = ["article", "decided_by"]
-    list_per_page = 50
+    list_per_page = 100  # a whole morning's queue on one page, cleared by keys
     date_hierarchy = "created_at"
     inlines = [ReactionDecisionInline]
     readonly_fields = [
@@ -212,31 +234,15 @@ class FanReactionAdmin(admin.ModelAdmin):
 
     # ---- columns
 
-    @admin.display(description="reaction")
-    def excerpt(self, obj: FanReaction) -> str:
-        text = Truncator(obj.message).chars(60)
-        return f"{obj.emoji_glyph} {text}".strip()
-
-    @admin.display(description="name", ordering="display_name")
-    def name(self, obj: FanReaction) -> str:
-        return obj.display_name
-
-    @admin.display(description="story", ordering="article__headline")
-    def story(self, obj: FanReaction) -> str:
-        return Truncator(obj.article.headline).chars(40)
-
     @admin.display(description="status", ordering="status")
     def state(self, obj: FanReaction) -> str:
         label = obj.get_status_display()
-        return f"{label}, featured" if obj.is_featured else label
-
-    @admin.display(description="received", ordering="created_at")
-    def received(self, obj: FanReaction) -> str:
+        label = f"{label}, featured" if obj.is_featured else label
         return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
-            obj.created_at.isoformat(),
-            timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M"),
-            naturaltime(obj.created_at),
+            '<span class="queue-state queue-state--{}" data-status="{}">{}</span>',
+            obj.status,
+            obj.status,
+            label,
         )
 
     @admin.display(description="held because")
@@ -389,3 +395,27 @@ class BannedWordAdmin(admin.ModelAdmin):
     list_editable = ["is_spam"]
     list_filter = ["is_spam"]
     search_fields = ["word"]
+
+
+@admin.register(ReactionSettings)
+class ReactionSettingsAdmin(admin.ModelAdmin):
+    """One row of site-wide rules: the list opens it directly."""
+
+    fields = ["close_after_days"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the one row is made on first visit
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = ReactionSettings.objects.filter(pk=1).first()
+        if settings_row is None:
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            settings_row = ReactionSettings()
+            settings_row.save()
+        return HttpResponseRedirect(
+            reverse("admin:articles_reactionsettings_change", args=[settings_row.pk])
+        )

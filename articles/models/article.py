@@ -11,6 +11,7 @@ from typing import Self
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
@@ -26,7 +27,7 @@ from articles.models.editorial import __all__ as _editorial_all
 from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
 from artists.models import Artist
-from core.dates import PlausibleDateTimeField
+from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_hero_image
 from core.rows import CarriedList, concrete_attnames, fetch_instances
 from core.sanitize import clean_html
@@ -289,10 +290,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 
 
 # The share-link secret is no part of the text: restoring an old version must not
-# bring back a link that was revoked.
+# bring back a link that was revoked (nor reopen reactions, nor move the plan).
 @reversion.register(
-    follow=["bylines", "sources", "corrections"],
-    exclude=["search_vector", "preview_secret"],
+    follow=["bylines", "sources", "corrections", "tagged_items"],
+    exclude=["search_vector", "preview_secret", "reactions_closed", "planned_for"],
 )
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -335,6 +336,9 @@ class Article(models.Model):
         related_name="articles",
     )
     tags = TaggableManager(blank=True)
+    # The same tag rows seen from the story, so that saved versions keep the tags
+    # (reversion follows it): history can compare them and a restore brings them back.
+    tagged_items = GenericRelation(TaggedItem)
 
     hero_image = RenditionImageField(
         upload_to="articles/hero/originals/%Y/%m/",
@@ -385,6 +389,12 @@ class Article(models.Model):
     )
 
     is_featured = models.BooleanField("featured", default=False)
+    # Editors close a story's reactions (services.set_reactions_closed); a site-wide
+    # "close after N days" (ReactionSettings) applies on top.
+    reactions_closed = models.BooleanField(default=False, editable=False)
+    # The day the desk plans to run the story: a date of its own, never a publish
+    # time (the planning calendar moves it).
+    planned_for = PlausibleDateField(null=True, blank=True, db_index=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -601,6 +611,6 @@ class Article(models.Model):
 
 
 # Bylines, sources and corrections are restored together with their story.
-for _model in (Byline, Source, Correction):
+for _model in (Byline, Source, Correction, TaggedItem):
     if not reversion.is_registered(_model):
         reversion.register(_model)

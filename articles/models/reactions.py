@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Self
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from core import pagecache
 from core.dates import PlausibleDateTimeField
 from core.rows import fetch_instances
 
@@ -20,6 +23,8 @@ __all__ = [
     "FanReactionQuerySet",
     "ReactionDecision",
     "ReactionFlag",
+    "ReactionReport",
+    "ReactionSettings",
 ]
 
 MESSAGE_MAX_LENGTH = 500
@@ -34,6 +39,13 @@ class FanReactionQuerySet(models.QuerySet):
     def pending(self) -> Self:
         """The moderators' queue."""
         return self.filter(status=FanReaction.Status.PENDING)
+
+    def reported(self) -> Self:
+        """Approved reactions readers reported, with reports no moderator settled."""
+        open_reports = ReactionReport.objects.filter(
+            reaction=models.OuterRef("pk"), settled_at__isnull=True
+        )
+        return self.approved().filter(models.Exists(open_reports))
 
     def for_story_page(self) -> Self:
         """Featured first, then newest: the order under a story (index-backed)."""
@@ -254,6 +266,7 @@ class ReactionDecision(models.Model):
         SPAM = "spam", "Marked as spam"
         FEATURE = "feature", "Featured"
         UNFEATURE = "unfeature", "Unfeatured"
+        UNDO = "undo", "Undone"
 
     reaction = models.ForeignKey(
         FanReaction, on_delete=models.CASCADE, related_name="decisions"
@@ -263,6 +276,14 @@ class ReactionDecision(models.Model):
         max_length=32, choices=FanReaction.RejectionReason.choices, blank=True
     )
     note = models.CharField(max_length=500, blank=True)
+    # The reaction's state just before this decision, so an undo can put it back.
+    previous_status = models.CharField(
+        max_length=16, choices=FanReaction.Status.choices, blank=True
+    )
+    previous_featured = models.BooleanField(default=False)
+    previous_reason = models.CharField(
+        max_length=32, choices=FanReaction.RejectionReason.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -304,3 +325,108 @@ class BannedWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ReactionReport(models.Model):
+    """A reader's report of an approved reaction; a moderator settles it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSIVE = "abusive", "Abusive or hateful"
+        PERSONAL_INFORMATION = "personal_information", "Shares personal information"
+        SPOILER = "spoiler", "Spoiler or rumour stated as fact"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        REMOVED = "removed", "Reaction removed"
+        DISMISSED = "dismissed", "Report dismissed"
+
+    reaction = models.ForeignKey(
+        FanReaction, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    reported_at = PlausibleDateTimeField(default=timezone.now)
+    settled_at = PlausibleDateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            # One report per reader and reaction: repeats do not inflate the count.
+            models.UniqueConstraint(
+                fields=["reaction", "fingerprint"], name="reactionreport_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["reaction", "settled_at"], name="reactionreport_open"),
+            models.Index(fields=["settled_at"], name="reactionreport_settled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.reported_at:%Y-%m-%d %H:%M})"
+
+
+class ReactionSettings(models.Model):
+    """Site-wide reaction rules, one row editors change in the admin."""
+
+    close_after_days = models.PositiveSmallIntegerField(
+        "close reactions after (days)",
+        null=True,
+        blank=True,
+        help_text="Days after publication when a story stops taking reactions. "
+        "Empty: reactions stay open until an editor closes them.",
+    )
+
+    class Meta:
+        verbose_name = "reaction settings"
+        verbose_name_plural = "reaction settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="reactionsettings_single_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Reaction settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+        pagecache.content_changed(self)  # story pages show whether the form is open
+
+    def takes_reactions(self, article, *, at: datetime.datetime | None = None) -> bool:
+        """Whether a story takes new reactions: live, not closed, not too old."""
+        at = at or timezone.now()
+        if not (
+            article.status == "published"
+            and article.published_at is not None
+            and article.published_at <= at
+            and not article.reactions_closed
+        ):
+            return False
+        if self.close_after_days is None:
+            return True
+        return at < article.published_at + datetime.timedelta(
+            days=self.close_after_days
+        )
+
+    @classmethod
+    def current(cls) -> ReactionSettings:
+        """The one row, read through the cache (asked on every story page)."""
+        found = cache.get(SETTINGS_CACHE_KEY)
+        if found is None:
+            found = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, found, timeout=300)
+        return found
+
+
+SETTINGS_CACHE_KEY = "articles:reaction-settings"

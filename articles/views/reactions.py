@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import moderation
-from articles.models import Article
+from articles.models import Article, ReactionSettings
 from articles.reaction_forms import ReactionForm
 
 ACCEPTED_MESSAGE = (
@@ -93,6 +93,15 @@ def submit_reaction(request: HttpRequest, slug: str) -> HttpResponse:
     """Accept a reader's reaction to a published story; it waits for a moderator."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     wants_json = _wants_json(request)
+    if not ReactionSettings.current().takes_reactions(article):
+        message = "Reactions are closed on this story."
+        if wants_json:
+            return _no_store(
+                JsonResponse({"status": "closed", "message": message}, status=403)
+            )
+        form = ReactionForm()
+        form.add_error(None, message)
+        return _page(request, article, form, status=403)
 
     if not _passes_csrf(request):
         if wants_json:

@@ -23,7 +23,7 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("pw-for-browser-1")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Editors’ desk")).to_be_visible()
+    expect(page.locator("#desk-heading")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
