@@ -19,6 +19,7 @@ from articles.models import Article
 from search.backends.base import Found, SearchBackend
 from search.backends.portable import PortableBackend
 from search.backends.postgres import PostgresBackend
+from search.backends.sqlite import SqliteBackend
 from search.facets import Facets
 from search.query import SearchTerms
 from search.text import highlight, story_snippet
@@ -39,7 +40,10 @@ TYPES = [
 ]
 
 # A database vendor's own backend; any other database gets the portable one.
-BACKENDS: dict[str, type[SearchBackend]] = {"postgresql": PostgresBackend}
+BACKENDS: dict[str, type[SearchBackend]] = {
+    "postgresql": PostgresBackend,
+    "sqlite": SqliteBackend,
+}
 
 
 def backend(using: str | None = None) -> SearchBackend:

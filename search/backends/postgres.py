@@ -101,7 +101,7 @@ class PostgresBackend(SearchBackend):
         )
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
-        params = (*newest_params, CONFIG, terms.text, first + 1, last)
+        params = (*newest_params, CONFIG, terms.match_text, first + 1, last)
         with self._planned_for_these_words():
             found = self._fetch(sql, params)
         page = [
@@ -129,7 +129,7 @@ class PostgresBackend(SearchBackend):
         # The planner's custom plans win here: no generic plan forced (see below).
         params = {
             "key": terms.key,
-            "text": terms.text,
+            "text": terms.match_text,
             "config": CONFIG,
             "limit": limit,
             "offset": offset,
@@ -139,7 +139,7 @@ class PostgresBackend(SearchBackend):
 
     def tracks(self, terms, *, limit, offset):
         params = {
-            "text": terms.text,
+            "text": terms.match_text,
             "config": CONFIG,
             "limit": limit,
             "offset": offset,
@@ -178,7 +178,7 @@ class PostgresBackend(SearchBackend):
             "keys": sorted({key, *terms.word_keys} - {""}),
             "words": terms.word_keys,
             "like": like,
-            "text": terms.text,
+            "text": terms.match_text,
             "phrase": phrase,
             "config": CONFIG,
             "limit": limit,
@@ -254,4 +254,4 @@ class PostgresBackend(SearchBackend):
 def _text_query(terms: SearchTerms) -> SearchQuery:
     # websearch_to_tsquery accepts anything a person types ("quoted phrases",
     # -minus, or); the text as typed, so quotes and minus keep their meaning.
-    return SearchQuery(terms.text, config=CONFIG, search_type="websearch")
+    return SearchQuery(terms.match_text, config=CONFIG, search_type="websearch")
