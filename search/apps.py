@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
+from core import pagecache
 from search import sqlite_text
 
 
@@ -14,3 +15,6 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(sqlite_text.register, dispatch_uid="search-sqlite")
+        # A synonym changes what searches (and so pages) find; it also renews the
+        # name index, which follows the content generation (search.names).
+        pagecache.register_public_models(*self.get_models())

@@ -21,6 +21,8 @@ from search.backends.portable import PortableBackend
 from search.backends.postgres import PostgresBackend
 from search.backends.sqlite import SqliteBackend
 from search.facets import Facets
+from search.forgive import Forgiven, forgive
+from search.names import name_index
 from search.query import SearchTerms
 from search.text import highlight, story_snippet
 
@@ -67,13 +69,21 @@ class Group:
 
 @dataclass
 class SearchResults:
-    terms: SearchTerms
+    terms: SearchTerms  # what was searched for (corrected, names resolved)
     groups: dict[str, Group]
     facets: Facets
+    forgiven: Forgiven | None = None
 
     @property
     def total(self) -> int:
         return sum(group.total for group in self.groups.values())
+
+
+def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
+    """What the reader meant (:func:`search.forgive.forgive`): one query for the
+    stories' words, and the name index (read again only after content changed)."""
+    db = db or backend()
+    return forgive(terms, name_index(db.using), db.story_words)
 
 
 def run_search(
@@ -86,14 +96,17 @@ def run_search(
 ) -> SearchResults:
     """Every group for a query; ``stories`` is already narrowed by the filters.
 
-    At most six queries whatever the data (five on PostgreSQL, which ranks the
-    stories and reads that page's rows in one): ranked story ids, that page's stories,
-    story facets, artists, releases, tracks.
+    At most seven queries whatever the data (six on PostgreSQL, which ranks the
+    stories and reads that page's rows in one): the stories' words spelled like the
+    query's, ranked story ids, that page's stories, story facets, artists, releases,
+    tracks; one more after content changed, to read the name index again.
     With ``kind`` set, that group is paginated and the others only counted (and
     previewed, which costs nothing extra). ``chosen`` names the facet values the
     reader has picked, which the facets keep whatever their rank.
     """
     db = backend()
+    forgiven = understand(terms, db)
+    terms = forgiven.terms
     page = max(1, page)
     story_page = page if kind == "article" else 1
     first = (story_page - 1) * STORIES_PER_PAGE
@@ -126,7 +139,7 @@ def run_search(
         groups[name] = _marked_group(name, label, found, marked_field, terms)
         groups[name].page = _page(found.rows, found.total, number, limit)
     facets = db.facets(ranked.ids, keep=chosen or {})
-    return SearchResults(terms=terms, groups=groups, facets=facets)
+    return SearchResults(terms=terms, groups=groups, facets=facets, forgiven=forgiven)
 
 
 def _marked_group(

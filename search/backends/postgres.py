@@ -148,6 +148,17 @@ class PostgresBackend(SearchBackend):
             rows = self._fetch(_first_credit_sql("tracks"), params)
         return self._found(Track, rows, ("artist_name",))
 
+    def story_words(self, words):
+        words = [w for w in dict.fromkeys(words) if w]
+        if not words:
+            return {}
+        nearby: dict[str, list[str]] = {word: [] for word in words}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql_parts("story_words")["story_words"], {"words": words})
+            for word, found in cursor.fetchall():
+                nearby[word].append(found)
+        return nearby
+
     def facets(self, story_ids: Sequence[int], *, keep: Mapping[str, str]) -> Facets:
         if not story_ids:
             return no_facets()

@@ -13,6 +13,7 @@ import re
 from functools import reduce
 from operator import and_, or_
 
+from django.db import connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -22,6 +23,8 @@ from search.backends.portable import PortableBackend
 from search.query import SearchTerms
 
 FTS_TABLE = "search_storytext"
+VOCABULARY = "search_storyvocab"  # fts5vocab: one row per word of the index
+SPELLING_SLACK = 2  # letters a misspelling may have more or fewer
 # Column weights for bm25: a word in the headline outweighs a dek, a dek a body.
 WEIGHTS = (10.0, 4.0, 1.0)
 
@@ -72,6 +75,33 @@ class SqliteBackend(PortableBackend):
             .in_bulk(shown)
         )
         return RankedStories(ranked, [by_id[pk] for pk in shown if pk in by_id])
+
+    def story_words(self, words):
+        # One query: per word, the index's words with its first letter (a range
+        # scan of the vocabulary) and a length within two letters.
+        words = [w for w in dict.fromkeys(words) if w]
+        if not words:
+            return {}
+        branches, params = [], []
+        for word in words:
+            branches.append(
+                f"SELECT %s, term FROM {VOCABULARY} "  # noqa: S608
+                "WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s"
+            )
+            first = word[0]
+            params += [
+                word,
+                first,
+                chr(ord(first) + 1),
+                len(word) - SPELLING_SLACK,
+                len(word) + SPELLING_SLACK,
+            ]
+        nearby: dict[str, list[str]] = {word: [] for word in words}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for word, term in cursor.fetchall():
+                nearby[word].append(term)
+        return nearby
 
     def title_matches(self, terms: SearchTerms) -> Q:
         """Titles holding every word of a phrasing as a whole word ("V" is not in
