@@ -23,7 +23,7 @@ from search.backends.sqlite import SqliteBackend
 from search.facets import Facets
 from search.forgive import Forgiven, forgive
 from search.names import name_index
-from search.query import SearchTerms
+from search.query import SearchTerms, parse_query
 from search.text import highlight, story_snippet
 
 # Stories are ranked among the newest matches only, so a common word over 100,000
@@ -84,6 +84,63 @@ def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
     stories' words, and the name index (read again only after content changed)."""
     db = db or backend()
     return forgive(terms, name_index(db.using), db.story_words)
+
+
+SUGGESTIONS_PER_KIND = 4
+SUGGESTED_STORIES = 3
+MIN_SUGGEST_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "artist", "release", "track" or "article"
+    label: str
+    detail: str
+    url: str
+
+
+def suggest(raw: str) -> list[Suggestion]:
+    """What a reader typing ``raw`` may be after, for the search box's list: artists,
+    releases and tracks from the name index (by prefix from two letters, forgiving
+    misspellings), then the best matching stories. Two queries (the stories' words,
+    the stories) whatever the data; nothing below two characters."""
+    terms = parse_query(raw)
+    if len(terms.text) < MIN_SUGGEST_CHARS or terms.is_blank:
+        return []
+    db = backend()
+    index = name_index(db.using)
+    forgiven = forgive(terms, index, db.story_words)
+    found: dict[str, list[Suggestion]] = {"artist": [], "release": [], "track": []}
+    seen = set()
+    matches = [*forgiven.matches, *index.match(terms.text, prefix_from=2)]
+    for match in matches:
+        thing = match.thing
+        group = found[thing.kind]
+        if thing in seen or len(group) >= SUGGESTIONS_PER_KIND:
+            continue
+        seen.add(thing)
+        group.append(Suggestion(thing.kind, thing.label, thing.detail, thing.url))
+    stories = (
+        db.story_matches(Article.objects.published().using(db.using), forgiven.terms)
+        .order_by("-published_at", "-pk")
+        .only("headline", "slug", "published_at")[:SUGGESTED_STORIES]
+    )
+    found["article"] = [
+        Suggestion("article", story.headline, "Story", story.get_absolute_url())
+        for story in stories
+    ]
+    return [
+        s for kind in ("artist", "release", "track", "article") for s in found[kind]
+    ]
+
+
+def nearest_names(text: str, *, limit: int = 5) -> list[Suggestion]:
+    """Names loosely like ``text``, for a page that found nothing: somewhere to go."""
+    index = name_index(backend().using)
+    return [
+        Suggestion(t.kind, t.label, t.detail, t.url)
+        for t in index.loosely_like(text, limit=limit)
+    ]
 
 
 def run_search(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from artists.models import Artist, ArtistAlias
@@ -127,7 +127,12 @@ class NameIndex:
             )
 
     def match(
-        self, text: str, *, prefix: bool = True, fuzzy: bool = True
+        self,
+        text: str,
+        *,
+        prefix: bool = True,
+        fuzzy: bool = True,
+        prefix_from: int = 3,
     ) -> list[Match]:
         """Things ``text`` may name, best first, each once."""
         key = name_key(text)
@@ -157,7 +162,7 @@ class NameIndex:
                 query, choices, scorer=OSA.distance, score_cutoff=edits, limit=20
             ):
                 add(self.forms[n], 0.9 - 0.1 * distance, TYPO)
-        if prefix and len(key) >= 3:
+        if prefix and len(jamo(key)) >= prefix_from:
             start = bisect.bisect_left(self._keys_only, key)
             for key_found, n in self.sorted_keys[start : start + PREFIX_RESULTS]:
                 if not key_found.startswith(key):
@@ -166,6 +171,21 @@ class NameIndex:
         return sorted(
             found.values(), key=lambda m: (-m.score, m.thing.kind, m.thing.label)
         )
+
+    def loosely_like(self, text: str, *, limit: int) -> list[Thing]:
+        """Things whose names look somewhat like ``text`` (RapidFuzz's WRatio), best
+        first: suggestions when nothing matched well."""
+        key = roman_key(text)
+        if not key:
+            return []
+        found: list[Thing] = []
+        for _, _, n in process.extract(
+            key, self.roman_keys, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 4
+        ):
+            thing = self.forms[n].thing
+            if thing not in found:
+                found.append(thing)
+        return found[:limit]
 
     def closest_word(self, word: str) -> tuple[str, int] | None:
         """The word of a name nearest ``word`` (within the edits its length allows)."""
