@@ -130,5 +130,5 @@ def test_every_page_has_the_search_box_and_no_inline_script(client, iu):
     html = client.get("/").content.decode()
     assert 'data-suggest="/search/suggest/"' in html
     assert 'action="/search/"' in html
-    assert "js/typeahead" in html
+    assert "js/site" in html
     assert "<script>" not in html
