@@ -104,7 +104,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import load, measure, seed
+    from bench import load, measure, search_quality, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -161,6 +161,8 @@ def main() -> int:
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
     report["search"] = measure.search_latency(rounds=max(5, samples // 10))
+    log("search quality (fan queries, PostgreSQL and SQLite) and suggestions")
+    report["search_quality"] = search_quality.measure(rounds=max(5, samples // 10))
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")
@@ -196,6 +198,7 @@ def main() -> int:
     report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     name = os.environ.get("BENCH_REPORT", "report")
     write_report(report, BENCH_DIR, name)
+    search_quality.append_markdown(BENCH_DIR / f"{name}.md", report)
     log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0
 

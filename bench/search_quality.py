@@ -1,10 +1,12 @@
 """Search quality: fan queries over the demo content, and the share found in the top 3.
 
-``python -m bench.search_quality`` loads the demo into the database Django is
-configured for (a throwaway one: ``BENCH_QUALITY_URL``, default a SQLite file under
-bench/var) and prints the share of queries whose expected result is among the first
-three of its group, with the misses. ``make bench`` runs it on PostgreSQL (the bench
-database) and on SQLite and adds both to the report.
+``python -m bench.search_quality`` loads the demo into the database ``DATABASE_URL``
+names (give it a throwaway one) and prints the share of queries whose expected
+result is among the first three of its group, with the misses. ``make bench`` calls
+:func:`measure`: the share on PostgreSQL (the bench database: the demo among the
+seeded stories) and on SQLite (a fresh file with the demo), the latency of forgiving
+searches and of the search box's suggestions; :func:`append_markdown` adds them to
+the report.
 
 Each query names what it must find: an artist, release or story by slug, a track by
 title; any of several answers counts. The queries are written as fans type them
@@ -14,9 +16,11 @@ epithets, fandom names, mixes); the engine knows nothing of this list.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +153,86 @@ def evaluate(queries=QUERIES) -> Quality:
     return Quality(round(found / len(queries), 3), found, len(queries), misses)
 
 
+# Forgiving searches and suggestions timed by ``make bench`` (page cache off).
+FORGIVING_QUERIES = (
+    "the winnig",
+    "love wins al",
+    "Hyien",
+    "태형",
+    "Kim Tae Hyung",
+    "Marie Clare interview",
+    "ARMY",
+    "qqxyzzq",  # found nowhere
+)
+SUGGEST_PREFIXES = ("ta", "taeh", "iu", "the w", "love wi", "태", "hyi", "dpr", "co")
+
+
+def _timed(client, path: str, values, rounds: int) -> dict:
+    from bench.measure import _summary
+
+    for value in values:  # untimed: plans and caches, as in use
+        client.get(path, {"q": value})
+    times = []
+    for _ in range(rounds):
+        for value in values:
+            started = time.perf_counter()
+            client.get(path, {"q": value})
+            times.append((time.perf_counter() - started) * 1000)
+    return _summary(times)
+
+
+def measure(*, rounds: int = 20) -> dict:
+    """Quality on this database and on SQLite; forgiving search and suggest latency."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client()
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        forgiving = _timed(client, "/search/", FORGIVING_QUERIES, rounds)
+        suggest = _timed(client, "/search/suggest/", SUGGEST_PREFIXES, rounds)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/search/suggest/", {"q": "taeh"})
+        suggest["queries"] = len(queries)
+    return {
+        "quality": {connection.vendor: evaluate().__dict__, "sqlite": on_sqlite()},
+        "forgiving_search": forgiving,
+        "suggest": suggest,
+    }
+
+
+def append_markdown(path: Path, report: dict) -> None:
+    """The search quality section, at the end of the report's markdown."""
+    found = report.get("search_quality")
+    if not found:
+        return
+    lines = ["", "## Search quality (bench/search_quality.py)", ""]
+    for vendor, quality in found["quality"].items():
+        if "share" in quality:
+            lines.append(
+                f"- {vendor}: {quality['found']}/{quality['total']} fan queries find "
+                f"their answer in the top 3 ({quality['share']:.0%})"
+                + (
+                    f"; missed: {'; '.join(quality['misses'])}"
+                    if quality["misses"]
+                    else ""
+                )
+            )
+        else:
+            lines.append(f"- {vendor}: not measured ({quality.get('error', '?')})")
+    for name, label in (
+        ("forgiving_search", "Forgiving searches (misspelt, half typed, Hangul)"),
+        ("suggest", "Search box suggestions (`/search/suggest/`)"),
+    ):
+        row = found[name]
+        lines.append(
+            f"- {label}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms"
+            + (f", {row['queries']} queries" if "queries" in row else "")
+        )
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+
+
 def on_sqlite() -> dict:
     """Quality on a fresh SQLite database with the demo, in a child process."""
     path = BENCH_DIR / "var" / "search-quality.sqlite3"
@@ -166,14 +250,10 @@ def on_sqlite() -> dict:
     )
     if done.returncode:
         return {"error": done.stderr[-500:]}
-    import json
-
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
-    import json
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     os.environ.setdefault("SECRET_KEY", "bench-search-quality-" + "x" * 40)
     os.environ.setdefault("DEBUG", "0")
