@@ -107,7 +107,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import busy, load, measure, seed
+    from bench import busy, load, measure, search_quality, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -164,6 +164,8 @@ def main() -> int:
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
     report["search"] = measure.search_latency(rounds=max(5, samples // 10))
+    log("search quality (fan queries, PostgreSQL and SQLite) and suggestions")
+    report["search_quality"] = search_quality.measure(rounds=max(5, samples // 10))
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")
@@ -204,6 +206,7 @@ def main() -> int:
         busy.write(report["busy"], name)
     report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_report(report, BENCH_DIR, name)
+    search_quality.append_markdown(BENCH_DIR / f"{name}.md", report)
     log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0
 

@@ -19,8 +19,11 @@ from articles.models import Article
 from search.backends.base import Found, SearchBackend
 from search.backends.portable import PortableBackend
 from search.backends.postgres import PostgresBackend
+from search.backends.sqlite import SqliteBackend
 from search.facets import Facets
-from search.query import SearchTerms
+from search.forgive import Forgiven, forgive
+from search.names import name_index
+from search.query import SearchTerms, parse_query
 from search.text import highlight, story_snippet
 
 # Stories are ranked among the newest matches only, so a common word over 100,000
@@ -39,7 +42,10 @@ TYPES = [
 ]
 
 # A database vendor's own backend; any other database gets the portable one.
-BACKENDS: dict[str, type[SearchBackend]] = {"postgresql": PostgresBackend}
+BACKENDS: dict[str, type[SearchBackend]] = {
+    "postgresql": PostgresBackend,
+    "sqlite": SqliteBackend,
+}
 
 
 def backend(using: str | None = None) -> SearchBackend:
@@ -63,13 +69,78 @@ class Group:
 
 @dataclass
 class SearchResults:
-    terms: SearchTerms
+    terms: SearchTerms  # what was searched for (corrected, names resolved)
     groups: dict[str, Group]
     facets: Facets
+    forgiven: Forgiven | None = None
 
     @property
     def total(self) -> int:
         return sum(group.total for group in self.groups.values())
+
+
+def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
+    """What the reader meant (:func:`search.forgive.forgive`): one query for the
+    stories' words, and the name index (read again only after content changed)."""
+    db = db or backend()
+    return forgive(terms, name_index(db.using), db.story_words)
+
+
+SUGGESTIONS_PER_KIND = 4
+SUGGESTED_STORIES = 3
+MIN_SUGGEST_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "artist", "release", "track" or "article"
+    label: str
+    detail: str
+    url: str
+
+
+def suggest(raw: str) -> list[Suggestion]:
+    """What a reader typing ``raw`` may be after, for the search box's list: artists,
+    releases and tracks from the name index (by prefix from two letters, forgiving
+    misspellings), then the best matching stories. Two queries (the stories' words,
+    the stories) whatever the data; nothing below two characters."""
+    terms = parse_query(raw)
+    if len(terms.text) < MIN_SUGGEST_CHARS or terms.is_blank:
+        return []
+    db = backend()
+    index = name_index(db.using)
+    forgiven = forgive(terms, index, db.story_words)
+    found: dict[str, list[Suggestion]] = {"artist": [], "release": [], "track": []}
+    seen = set()
+    matches = [*forgiven.matches, *index.match(terms.text, prefix_from=2)]
+    for match in matches:
+        thing = match.thing
+        group = found[thing.kind]
+        if thing in seen or len(group) >= SUGGESTIONS_PER_KIND:
+            continue
+        seen.add(thing)
+        group.append(Suggestion(thing.kind, thing.label, thing.detail, thing.url))
+    stories = (
+        db.story_matches(Article.objects.published().using(db.using), forgiven.terms)
+        .order_by("-published_at", "-pk")
+        .only("headline", "slug", "published_at")[:SUGGESTED_STORIES]
+    )
+    found["article"] = [
+        Suggestion("article", story.headline, "Story", story.get_absolute_url())
+        for story in stories
+    ]
+    return [
+        s for kind in ("artist", "release", "track", "article") for s in found[kind]
+    ]
+
+
+def nearest_names(text: str, *, limit: int = 5) -> list[Suggestion]:
+    """Names loosely like ``text``, for a page that found nothing: somewhere to go."""
+    index = name_index(backend().using)
+    return [
+        Suggestion(t.kind, t.label, t.detail, t.url)
+        for t in index.loosely_like(text, limit=limit)
+    ]
 
 
 def run_search(
@@ -82,14 +153,17 @@ def run_search(
 ) -> SearchResults:
     """Every group for a query; ``stories`` is already narrowed by the filters.
 
-    At most six queries whatever the data (five on PostgreSQL, which ranks the
-    stories and reads that page's rows in one): ranked story ids, that page's stories,
-    story facets, artists, releases, tracks.
+    At most seven queries whatever the data (six on PostgreSQL, which ranks the
+    stories and reads that page's rows in one): the stories' words spelled like the
+    query's, ranked story ids, that page's stories, story facets, artists, releases,
+    tracks; one more after content changed, to read the name index again.
     With ``kind`` set, that group is paginated and the others only counted (and
     previewed, which costs nothing extra). ``chosen`` names the facet values the
     reader has picked, which the facets keep whatever their rank.
     """
     db = backend()
+    forgiven = understand(terms, db)
+    terms = forgiven.terms
     page = max(1, page)
     story_page = page if kind == "article" else 1
     first = (story_page - 1) * STORIES_PER_PAGE
@@ -122,7 +196,7 @@ def run_search(
         groups[name] = _marked_group(name, label, found, marked_field, terms)
         groups[name].page = _page(found.rows, found.total, number, limit)
     facets = db.facets(ranked.ids, keep=chosen or {})
-    return SearchResults(terms=terms, groups=groups, facets=facets)
+    return SearchResults(terms=terms, groups=groups, facets=facets, forgiven=forgiven)
 
 
 def _marked_group(

@@ -33,6 +33,23 @@ class SearchTerms:
     text: str = ""
     terms: tuple[str, ...] = ()
     is_truncated: bool = False
+    # Other ways of saying the same (a misspelling corrected, another name of the
+    # artist meant): a story matching any of them matches (search.forgive).
+    alternates: tuple[str, ...] = ()
+
+    @property
+    def phrasings(self) -> tuple[tuple[str, ...], ...]:
+        """The words of the query and of each alternate, without empty ones."""
+        words = [self.terms, *(_words(a) for a in self.alternates)]
+        return tuple(dict.fromkeys(w for w in words if w))
+
+    @property
+    def match_text(self) -> str:
+        """The query for PostgreSQL's websearch_to_tsquery: as typed, or each
+        alternate as another way ("or") to match."""
+        if not self.alternates:
+            return self.text
+        return " or ".join(" ".join(words) for words in self.phrasings)
 
     @property
     def is_blank(self) -> bool:
@@ -66,11 +83,14 @@ def parse_query(raw: str | None) -> SearchTerms:
     truncated = len(text) > MAX_QUERY_LENGTH
     if truncated:
         text = text[:MAX_QUERY_LENGTH].rstrip()
+    return SearchTerms(text=text, terms=_words(text), is_truncated=truncated)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The distinct words of ``text`` (case ignored), at most ``MAX_TERMS``."""
     words: list[str] = []
     for word in _WORD.findall(text):
         word = word.strip("_")
         if word and word.casefold() not in (w.casefold() for w in words):
             words.append(word)
-    return SearchTerms(
-        text=text, terms=tuple(words[:MAX_TERMS]), is_truncated=truncated
-    )
+    return tuple(words[:MAX_TERMS])

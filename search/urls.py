@@ -7,4 +7,5 @@ from search import views
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/suggest/", views.suggest, name="search-suggest"),
 ]

@@ -7,7 +7,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -125,11 +125,35 @@ def search_page(request: HttpRequest) -> HttpResponse:
             query_string=query.urlencode(),
             type_query=without_type.urlencode(),
             active_filters=_active_filters(request, story_filter, results),
+            suggestion=results.forgiven.suggestion if results.forgiven else "",
+            # Found nothing: names loosely like the query, so the page leads on.
+            nearest=[] if results.total else engine.nearest_names(terms.text),
         )
     response = render(request, "search/search.html", context)
     # Result pages are for readers, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex, follow"
     return response
+
+
+@require_safe
+def suggest(request: HttpRequest) -> JsonResponse:
+    """``/search/suggest/?q=``: the search box's suggestions, as JSON."""
+    query = parse_query(request.GET.get("q")).text
+    suggestions = engine.suggest(query)
+    response = JsonResponse(
+        {
+            "query": query,
+            "suggestions": [s.__dict__ for s in suggestions],
+            "search_url": f"{request.path.removesuffix('suggest/')}?{_q(query)}",
+        }
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _q(query: str) -> str:
+    return QueryDict.fromkeys(["q"], query).urlencode() if query else ""
 
 
 def _active_filters(request, story_filter, results) -> list[dict[str, str]]:

@@ -105,6 +105,11 @@ class SearchBackend(ABC):
         ``FACETS_SHOWN`` most frequent values (with every value tied with the last of
         them) and the value the reader has chosen (``keep``), whatever its rank."""
 
+    def story_words(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """Per word, the words of the stories spelled like it (itself, if a story
+        holds it), in one query; a backend without a vocabulary knows none."""
+        return {}
+
     def newest_matches(
         self, stories: QuerySet, terms: SearchTerms, candidates: int
     ) -> QuerySet:

@@ -51,12 +51,18 @@ class PortableBackend(SearchBackend):
     def story_matches(self, stories, terms):
         return stories.filter(
             reduce(
-                and_,
+                or_,
                 (
-                    Q(headline__icontains=t)
-                    | Q(dek__icontains=t)
-                    | Q(body__icontains=t)
-                    for t in terms.terms
+                    reduce(
+                        and_,
+                        (
+                            Q(headline__icontains=t)
+                            | Q(dek__icontains=t)
+                            | Q(body__icontains=t)
+                            for t in words
+                        ),
+                    )
+                    for words in terms.phrasings
                 ),
             )
         )
@@ -132,7 +138,7 @@ class PortableBackend(SearchBackend):
         by_named_artist = ReleaseCredit.objects.filter(
             release=OuterRef("pk"), artist__in=Artist.objects.matching_name(terms.text)
         )
-        title_hit = _title_matches(terms)
+        title_hit = self.title_matches(terms)
         rows = list(
             Release.objects.using(self.using)
             .filter(title_hit | Exists(by_named_artist))
@@ -155,7 +161,7 @@ class PortableBackend(SearchBackend):
     def tracks(self, terms, *, limit, offset):
         rows = list(
             Track.objects.using(self.using)
-            .filter(_title_matches(terms))
+            .filter(self.title_matches(terms))
             .select_related("release")
             .only(
                 "title",
@@ -177,6 +183,16 @@ class PortableBackend(SearchBackend):
             )[offset : offset + limit]
         )
         return _found(rows)
+
+    def title_matches(self, terms: SearchTerms) -> Q:
+        """Releases or tracks whose title holds every word of one phrasing."""
+        return reduce(
+            or_,
+            (
+                reduce(and_, (Q(title__icontains=t) for t in words))
+                for words in terms.phrasings
+            ),
+        )
 
     def facets(self, story_ids: Sequence[int], *, keep: Mapping[str, str]) -> Facets:
         # One query: the three counts unioned. Every value comes back and Python
@@ -225,14 +241,9 @@ def _story_score(terms: SearchTerms):
             default=Value(1.0),
             output_field=FloatField(),
         )
-        for t in terms.terms
+        for t in dict.fromkeys(w for words in terms.phrasings for w in words)
     ]
     return reduce(lambda a, b: a + b, parts)
-
-
-def _title_matches(terms: SearchTerms) -> Q:
-    """Releases or tracks whose title holds every word."""
-    return reduce(and_, (Q(title__icontains=t) for t in terms.terms))
 
 
 def _credited_artists(words: tuple[str, ...]) -> tuple[Expression, list[QuerySet]]:

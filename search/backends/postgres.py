@@ -101,7 +101,7 @@ class PostgresBackend(SearchBackend):
         )
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
-        params = (*newest_params, CONFIG, terms.text, first + 1, last)
+        params = (*newest_params, CONFIG, terms.match_text, first + 1, last)
         with self._planned_for_these_words():
             found = self._fetch(sql, params)
         page = [
@@ -129,7 +129,7 @@ class PostgresBackend(SearchBackend):
         # The planner's custom plans win here: no generic plan forced (see below).
         params = {
             "key": terms.key,
-            "text": terms.text,
+            "text": terms.match_text,
             "config": CONFIG,
             "limit": limit,
             "offset": offset,
@@ -139,7 +139,7 @@ class PostgresBackend(SearchBackend):
 
     def tracks(self, terms, *, limit, offset):
         params = {
-            "text": terms.text,
+            "text": terms.match_text,
             "config": CONFIG,
             "limit": limit,
             "offset": offset,
@@ -147,6 +147,17 @@ class PostgresBackend(SearchBackend):
         with self._generic_plans():
             rows = self._fetch(_first_credit_sql("tracks"), params)
         return self._found(Track, rows, ("artist_name",))
+
+    def story_words(self, words):
+        words = [w for w in dict.fromkeys(words) if w]
+        if not words:
+            return {}
+        nearby: dict[str, list[str]] = {word: [] for word in words}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql_parts("story_words")["story_words"], {"words": words})
+            for word, found in cursor.fetchall():
+                nearby[word].append(found)
+        return nearby
 
     def facets(self, story_ids: Sequence[int], *, keep: Mapping[str, str]) -> Facets:
         if not story_ids:
@@ -178,7 +189,7 @@ class PostgresBackend(SearchBackend):
             "keys": sorted({key, *terms.word_keys} - {""}),
             "words": terms.word_keys,
             "like": like,
-            "text": terms.text,
+            "text": terms.match_text,
             "phrase": phrase,
             "config": CONFIG,
             "limit": limit,
@@ -254,4 +265,4 @@ class PostgresBackend(SearchBackend):
 def _text_query(terms: SearchTerms) -> SearchQuery:
     # websearch_to_tsquery accepts anything a person types ("quoted phrases",
     # -minus, or); the text as typed, so quotes and minus keep their meaning.
-    return SearchQuery(terms.text, config=CONFIG, search_type="websearch")
+    return SearchQuery(terms.match_text, config=CONFIG, search_type="websearch")

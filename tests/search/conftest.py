@@ -6,12 +6,21 @@ import pytest
 from django.db import connection
 
 from artists.models import ArtistAlias
+from search import names
 from tests.artists.factories import ArtistAliasFactory, ArtistFactory
 from tests.discography.factories import ReleaseFactory, TrackFactory
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (full text, pg_trgm)"
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_name_index():
+    """Each test reads the names it made: rows rolled back leave no trace."""
+    names.forget()
+    yield
+    names.forget()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from articles import demo as articles_demo
 from artists import demo as artists_demo
 from discography import demo as discography_demo
 from newsroom.groups import EDITORS, MODERATORS
+from search import demo as search_demo
 
 
 class Command(BaseCommand):
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             moderators=Group.objects.get(name=MODERATORS),
         )
         self.stdout.write(f"  articles: {summary}")
+        self.stdout.write(f"  search: {search_demo.load()}")
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
