@@ -3,7 +3,7 @@
 Admin forms and actions, the release form and the demo loader call these; nothing
 else sets ``Event.status``, ``starts_at`` of a saved event, or ``sequence``. Each
 change leaves an ``EventChange`` (who, when, old and new, the source) and sends
-``event_changed`` once the transaction commits, so stories tied to the event can
+``event_changed`` inside the same transaction, so stories tied to the event can
 follow (articles.event_stories).
 """
 
@@ -68,9 +68,8 @@ def _record(
         note=note.strip()[:300],
     )
     pagecache.content_changed(event)
-    transaction.on_commit(
-        lambda: event_changed.send(sender=Event, event=event, change=change)
-    )
+    # Inside the transaction: stories follow the event, or neither changes.
+    event_changed.send(sender=Event, event=event, change=change)
     return change
 
 

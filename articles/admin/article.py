@@ -155,7 +155,7 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["artists", "releases", "related_articles"]
+    autocomplete_fields = ["artists", "releases", "related_articles", "event"]
     inlines = [BylineInline, SourceInline, CorrectionInline]
     actions = ["publish_selected", "archive_selected", "link_suggestions"]
     list_per_page = 50
@@ -178,6 +178,7 @@ class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
                 "suggested at the top of the page; link them all with one click.",
             },
         ),
+        ("Calendar event", {"fields": ["event", "is_published_with_event"]}),
     ]
 
     # --- rights ------------------------------------------------------------------
