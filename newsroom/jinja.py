@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 import jinja2
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
+from articles.lineup import story_lineup
 from core.jsonld import jsonld
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse, reverse_or_none, url_of
@@ -192,6 +193,7 @@ GLOBALS = {
     "reactions_block": _partial(
         "articles/_reactions.html", story_helpers.reactions_block
     ),
+    "story_lineup": story_lineup,
     "story_jsonld": pass_context(
         lambda context, article: story_jsonld(article, context["request"])
     ),
