@@ -104,7 +104,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import load, measure, seed
+    from bench import calendar, load, measure, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -161,6 +161,8 @@ def main() -> int:
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
     report["search"] = measure.search_latency(rounds=max(5, samples // 10))
+    log("calendar: 1,000 events in the coming month (issue 22)")
+    report["calendar"] = calendar.run(samples=samples)
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")

@@ -22,7 +22,7 @@ from discography.events import Event, stories_about
 from discography.jsonld import events_jsonld
 
 # A page shows this many events; "Later events" continues after the last one.
-EVENTS_PER_PAGE = 60
+EVENTS_PER_PAGE = 40
 # Badges readers see; announced and confirmed events need none.
 STATUS_BADGES = {
     Event.Status.DELAYED: "Delayed",
@@ -83,7 +83,7 @@ def calendar_rows(events: list[Event]) -> list[dict[str, Any]]:
                 "iso": iso_utc(local),
                 "ends": announced_time(event.local_ends_at) if event.ends_at else "",
                 "badge": STATUS_BADGES.get(event.status, ""),
-                "artists": list(event.artists.all()),
+                "artists": event.performers,
                 "stories": stories.get(event.pk, []),
             }
         )

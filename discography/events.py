@@ -103,11 +103,14 @@ class EventQuerySet(models.QuerySet):
         return self.filter(artists=artist)
 
     def for_listing(self) -> Self:
-        """What a calendar row shows (artists, release), fetched up front: three
-        queries for any number of events."""
+        """What a calendar row shows (artists, release), fetched up front: two
+        queries for any number of events. The artists land in ``performer_list``, a
+        plain list (a page of rows would otherwise build a related manager per ask)."""
         return self.select_related("release").prefetch_related(
             Prefetch(
-                "artists", queryset=Artist.objects.only("id", "name", "slug", "kind")
+                "artists",
+                queryset=Artist.objects.only("id", "name", "slug", "kind"),
+                to_attr="performer_list",
             )
         )
 
@@ -227,6 +230,12 @@ class Event(models.Model):
     @property
     def local_ends_at(self) -> datetime.datetime | None:
         return self.ends_at.astimezone(self.zone) if self.ends_at else None
+
+    @property
+    def performers(self) -> list[Artist]:
+        """The event's artists: ``for_listing()``'s list, else one query."""
+        found = getattr(self, "performer_list", None)
+        return found if found is not None else list(self.artists.all())
 
     @property
     def is_cancelled(self) -> bool:

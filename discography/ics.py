@@ -29,7 +29,7 @@ from discography.events import Event
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # How far back a feed reaches: recent events stay for apps that sync weekly.
 FEED_PAST_DAYS = 30
-FEED_LIMIT = 500
+FEED_LIMIT = 250
 ICS_STATUSES = {
     Event.Status.CANCELLED: "CANCELLED",
     Event.Status.RUMOURED: "TENTATIVE",
@@ -94,7 +94,7 @@ def build_calendar(events, *, request: HttpRequest, name: str) -> bytes:
         item.add("sequence", event.sequence)
         item.add("status", ICS_STATUSES[Event.Status(event.status)])
         item.add("categories", [event.get_kind_display()])
-        artists = ", ".join(artist.name for artist in event.artists.all())
+        artists = ", ".join(artist.name for artist in event.performers)
         lines = [
             f"{event.get_kind_display()}, announced for "
             f"{announced_time(event.local_starts_at)} ({event.time_zone})."

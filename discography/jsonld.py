@@ -92,7 +92,7 @@ def event_jsonld(event: Event, *, request: HttpRequest) -> dict[str, Any]:
             event.status, "https://schema.org/EventScheduled"
         ),
         "url": request.build_absolute_uri(event.get_absolute_url()),
-        "performer": [_artist(artist, request) for artist in event.artists.all()],
+        "performer": [_artist(artist, request) for artist in event.performers],
     }
     if event.ends_at:
         data["endDate"] = event.local_ends_at.isoformat()
