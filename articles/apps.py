@@ -12,17 +12,25 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         # Connect the receivers: the embed sync on a story's save, tags' slugs.
-        from articles import embeds, figures, tags  # noqa: F401
+        from articles import embeds, event_stories, figures, tags  # noqa: F401
         from articles.models import (
             Article,
             BannedWord,
+            EventNotice,
             ReactionDecision,
             ReactionFlag,
         )
+        from discography.events import event_changed, register_story_lookup
+
+        # Stories follow their calendar events; the calendar lists the stories.
+        event_changed.connect(
+            event_stories.on_event_changed, dispatch_uid="articles.event_stories"
+        )
+        register_story_lookup(event_stories.stories_by_event)
 
         # Readers never see the moderation record or the word list; everything else
         # of stories (and the tags they wear) shows on public pages.
-        private = {ReactionFlag, ReactionDecision, BannedWord}
+        private = {ReactionFlag, ReactionDecision, BannedWord, EventNotice}
         pagecache.register_public_models(
             *(
                 model

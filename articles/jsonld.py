@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from articles.lineup import about_jsonld
 from articles.models import Article
 from core.jsonld import breadcrumbs_jsonld, jsonld
 from core.urlcache import reverse_or_none, url_of
@@ -71,9 +72,10 @@ def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
     keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
-    about = [artist.name for artist in article.artist_list]
+    # People and groups with the lineup of the publication day (articles.lineup).
+    about = about_jsonld(article)
     if about:
-        data["about"] = [{"@type": "Thing", "name": name} for name in about]
+        data["about"] = about
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
+from articles.event_stories import event_time
 from articles.models import Article, Transition
 from articles.models.article import EDIT_ANY_PERMISSION
 from core import pagecache
@@ -162,6 +163,8 @@ def publish_article(
     check_photo_rights(locked)
     from_status = locked.status
     now = timezone.now()
+    if at is None:
+        at = event_time(locked)  # "publish when it happens": at the event's time
     if at is None:
         # Re-publishing keeps the original date; a first publication is dated now.
         keep = from_status == Status.PUBLISHED and locked.published_at

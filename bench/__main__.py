@@ -107,7 +107,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import busy, load, measure, search_quality, seed
+    from bench import busy, calendar, load, measure, search_quality, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -166,6 +166,8 @@ def main() -> int:
     report["search"] = measure.search_latency(rounds=max(5, samples // 10))
     log("search quality (fan queries, PostgreSQL and SQLite) and suggestions")
     report["search_quality"] = search_quality.measure(rounds=max(5, samples // 10))
+    log("calendar: 1,000 events in the coming month (issue 22)")
+    report["calendar"] = calendar.run(samples=samples)
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")

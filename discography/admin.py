@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from artists.admin import URL_FIELD_OVERRIDES, SortableInlineMixin, thumbnail
 from core.sanitize import SanitizeReportAdminMixin, clean_html
+from discography import admin_events  # noqa: F401 - registers the events desk
+from discography.event_services import sync_release_drop
 from discography.forms import RunningTimeField
 from discography.models import (
     MusicVideo,
@@ -125,6 +127,10 @@ class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "released_on", "label"]}),
         (
+            "Drop time (puts the release on the calendar)",
+            {"fields": ["release_time", "release_time_zone"]},
+        ),
+        (
             "Cover",
             {
                 "fields": ["cover_photo", "cover", "cover_preview", "cover_alt"],
@@ -137,6 +143,11 @@ class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
         return super().get_queryset(request).for_listing()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the credits: the drop event takes the credited artists.
+        sync_release_drop(release=form.instance, by=request.user)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is Track:

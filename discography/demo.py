@@ -1,4 +1,5 @@
-"""Demo release from shared/domain.md: IU's mini album The Winning, with its video.
+"""Demo release from shared/domain.md: IU's mini album The Winning, with its video,
+and a few invented upcoming calendar events (marked ``is_demo``).
 
 Keyed by slug and by (release, disc, position), so running it twice duplicates nothing.
 """
@@ -6,9 +7,20 @@ Keyed by slug and by (release, disc, position), so running it twice duplicates n
 from __future__ import annotations
 
 import datetime
+import zoneinfo
+
+from django.utils import timezone
 
 from artists.models import Agency, Artist
-from discography.models import MusicVideo, Release, ReleaseCredit, Track, TrackFeature
+from discography import event_services
+from discography.models import (
+    Event,
+    MusicVideo,
+    Release,
+    ReleaseCredit,
+    Track,
+    TrackFeature,
+)
 
 LOVE_WINS_ALL_ON = datetime.date(2024, 1, 24)
 
@@ -82,4 +94,112 @@ def load() -> str:
         },
     )
     video.cast.set([artists["iu"], artists["v"]])
-    return f"1 release with {len(TRACKS)} tracks and 1 music video"
+    events = load_events()
+    return f"1 release with {len(TRACKS)} tracks and 1 music video; {events}"
+
+
+# --- demo calendar ----------------------------------------------------------------------
+
+# (title, kind, days from today, local hour, zone, place, artist slugs, delayed by days,
+# cancelled?) Invented upcoming events for the demo calendar, marked ``is_demo``.
+DEMO_EVENTS = [
+    (
+        "IU fan meeting",
+        "fan_meeting",
+        5,
+        (18, 0),
+        "Asia/Seoul",
+        "Seoul",
+        ["iu"],
+        0,
+        False,
+    ),
+    (
+        "V pre-release single",
+        "pre_release",
+        3,
+        (18, 0),
+        "Asia/Seoul",
+        "",
+        ["v"],
+        7,
+        False,
+    ),
+    (
+        "NewJeans music-show stage",
+        "music_show",
+        2,
+        (16, 0),
+        "Asia/Seoul",
+        "Seoul",
+        ["newjeans"],
+        0,
+        False,
+    ),
+    (
+        "DPR IAN concert in London",
+        "concert",
+        12,
+        (19, 30),
+        "Europe/London",
+        "London",
+        ["dpr-ian"],
+        0,
+        False,
+    ),
+    ("BTS showcase", "showcase", 20, (20, 0), "Asia/Seoul", "Seoul", ["bts"], 0, False),
+    ("Hyein fan sign", "other", 8, (15, 0), "Asia/Seoul", "Seoul", ["hyein"], 0, True),
+]
+DEMO_SOURCE = "https://example.com/demo-announcement"
+
+
+def load_events() -> str:
+    """Upcoming demo events relative to today; one delayed, one cancelled.
+
+    A demo event whose time has passed is made afresh, so the calendar is never empty
+    however long ago the demo was loaded; the others are left as they are.
+    """
+    artists = {a.slug: a for a in Artist.objects.filter(slug__in=_slugs())}
+    today = timezone.localdate()
+    made = 0
+    for title, kind, days, (
+        hour,
+        minute,
+    ), zone, place, slugs, delay, cancel in DEMO_EVENTS:
+        existing = Event.objects.filter(title=title, is_demo=True).first()
+        if existing and existing.starts_at > timezone.now():
+            continue
+        if existing:
+            existing.delete()
+        starts_at = datetime.datetime.combine(
+            today + datetime.timedelta(days=days),
+            datetime.time(hour, minute),
+            zoneinfo.ZoneInfo(zone),
+        )
+        event = event_services.create_event(
+            by=None,
+            kind=kind,
+            title=title,
+            starts_at=starts_at,
+            time_zone=zone,
+            place=place,
+            artists=[artists[s] for s in slugs if s in artists],
+            source_url=DEMO_SOURCE,
+            is_demo=True,
+        )
+        if delay:
+            event_services.move_event(
+                event=event,
+                by=None,
+                starts_at=starts_at + datetime.timedelta(days=delay),
+                source_url=DEMO_SOURCE,
+                note="Demo: moved a week later.",
+            )
+        if cancel:
+            event_services.cancel_event(event=event, by=None, source_url=DEMO_SOURCE)
+        made += 1
+    return f"{made} new demo calendar event{'s' if made != 1 else ''}"
+
+
+def _slugs() -> set[str]:
+    return {slug for row in DEMO_EVENTS for slug in row[6]}

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.urlcache import url_of
-from discography.models import Release
+from discography.models import Event, Release
 from discography.templating import iso_duration
 
 RELEASE_TYPES = {
@@ -61,3 +61,57 @@ def release_jsonld(release: Release, *, request: HttpRequest) -> dict[str, Any]:
             recording["byArtist"] = data["byArtist"] + features
         data["track"].append(recording)
     return data
+
+
+# --- events ---------------------------------------------------------------------------
+
+# Kinds that are performances (schema.org MusicEvent); drops and premieres are Events.
+MUSIC_EVENT_KINDS = {
+    Event.Kind.SHOWCASE,
+    Event.Kind.MUSIC_SHOW,
+    Event.Kind.CONCERT,
+    Event.Kind.FAN_MEETING,
+}
+EVENT_STATUSES = {
+    Event.Status.DELAYED: "https://schema.org/EventRescheduled",
+    Event.Status.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def event_jsonld(event: Event, *, request: HttpRequest) -> dict[str, Any]:
+    """One event as schema.org data (uses the prefetched artists and release).
+
+    Times carry the announced zone's offset; a delayed event names its first start
+    as ``previousStartDate``.
+    """
+    data: dict[str, Any] = {
+        "@type": "MusicEvent" if event.kind in MUSIC_EVENT_KINDS else "Event",
+        "name": event.title,
+        "startDate": event.local_starts_at.isoformat(),
+        "eventStatus": EVENT_STATUSES.get(
+            event.status, "https://schema.org/EventScheduled"
+        ),
+        "url": request.build_absolute_uri(event.get_absolute_url()),
+        "performer": [_artist(artist, request) for artist in event.performers],
+    }
+    if event.ends_at:
+        data["endDate"] = event.local_ends_at.isoformat()
+    if event.place:
+        data["location"] = {"@type": "Place", "name": event.place}
+    if event.release_id and event.release:
+        data["about"] = {
+            "@type": "MusicAlbum",
+            "name": event.release.title,
+            "url": request.build_absolute_uri(event.release.get_absolute_url()),
+        }
+    return data
+
+
+def events_jsonld(events, *, request: HttpRequest) -> dict[str, Any] | None:
+    """A page's events as one graph (nothing when there are none)."""
+    if not events:
+        return None
+    return {
+        "@context": "https://schema.org",
+        "@graph": [event_jsonld(event, request=request) for event in events],
+    }

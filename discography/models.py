@@ -25,9 +25,17 @@ from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
+from discography.events import (
+    DEFAULT_TIME_ZONE,
+    Event,
+    EventChange,
+    validate_time_zone,
+)
 from photos.fields import LibraryPhotoField
 
 __all__ = [
+    "Event",
+    "EventChange",
     "MusicVideo",
     "Release",
     "ReleaseCredit",
@@ -188,6 +196,18 @@ class Release(models.Model):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ALBUM)
     released_on = PlausibleDateField(null=True, blank=True)
+    # With the date, the hour of the drop makes the release's calendar event
+    # (discography.event_services.sync_release_drop): nothing is typed twice.
+    release_time = models.TimeField(
+        null=True, blank=True, help_text="The hour of the drop, for the calendar."
+    )
+    release_time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The zone the hour was announced in (Asia/Seoul when empty).",
+    )
     artists = models.ManyToManyField(
         Artist, through="ReleaseCredit", related_name="releases", blank=True
     )
@@ -261,6 +281,14 @@ class Release(models.Model):
     def artist_credit(self) -> str:
         """ "IU", "IU & V": the credited artists as one line (uses prefetched credits)."""
         return credit_line(self.credits.all())
+
+    @property
+    def drops_at(self) -> datetime.datetime | None:
+        """The announced date and hour as an aware time (None without both)."""
+        if self.released_on is None or self.release_time is None:
+            return None
+        zone = Event(time_zone=self.release_time_zone).zone
+        return datetime.datetime.combine(self.released_on, self.release_time, zone)
 
     @property
     def running_time(self) -> datetime.timedelta | None:

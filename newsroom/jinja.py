@@ -35,9 +35,11 @@ from markupsafe import Markup, escape
 import jinja2
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
+from articles.lineup import story_lineup
 from core.jsonld import jsonld
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse, reverse_or_none, url_of
+from discography import event_templating as calendar_helpers
 from discography import templating as music_helpers
 from jinja2 import pass_context
 from newsroom import seo
@@ -179,11 +181,19 @@ GLOBALS = {
         "articles/_artist_news.html",
         lambda request, *args, **kwargs: story_helpers.artist_news(*args, **kwargs),
     ),
+    "artist_coming_up": _partial(
+        "discography/_coming_up.html", calendar_helpers.coming_up
+    ),
     "breadcrumbs": _with_request(seo.breadcrumbs),
     "canonical_url": _with_request(seo.canonical_url),
+    "release_drop": _partial(
+        "discography/_release_drop.html",
+        lambda request, release: calendar_helpers.release_drop(release),
+    ),
     "reactions_block": _partial(
         "articles/_reactions.html", story_helpers.reactions_block
     ),
+    "story_lineup": story_lineup,
     "story_jsonld": pass_context(
         lambda context, article: story_jsonld(article, context["request"])
     ),

@@ -165,7 +165,7 @@ class ArticleAdmin(
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["artists", "releases", "related_articles"]
+    autocomplete_fields = ["artists", "releases", "related_articles", "event"]
     inlines = [BylineInline, SourceInline, CorrectionInline]
     actions = [
         "publish_selected",

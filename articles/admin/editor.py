@@ -43,6 +43,7 @@ EDITOR_FIELDSETS = [
             "suggested at the top of the page; link them all with one click.",
         },
     ),
+    ("Calendar event", {"fields": ["event", "is_published_with_event"]}),
     (
         "Search and sharing",
         {

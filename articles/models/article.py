@@ -388,6 +388,23 @@ class Article(models.Model):
         help_text="Chosen by hand; when empty, stories sharing artists or tags show.",
     )
 
+    # The calendar event the story is about (issue 22): "publish when it happens"
+    # schedules it at the event's time, and a delay moves or notes it
+    # (articles.event_stories).
+    event = models.ForeignKey(
+        "discography.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    is_published_with_event = models.BooleanField(
+        "publish when it happens",
+        default=False,
+        help_text="Publishing schedules the story at the event's time, and moves it "
+        "when the event is delayed.",
+    )
+
     is_featured = models.BooleanField("featured", default=False)
     # Editors close a story's reactions (services.set_reactions_closed); a site-wide
     # "close after N days" (ReactionSettings) applies on top.

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 # The profile page, cold: artist; aliases; links; agencies (+ parent, joined);
 # memberships on both sides (+ both artists, joined); releases; music videos;
-# the artist's latest stories. Issue 9's budget for the artist page is 8.
-PROFILE_QUERIES = 8
+# the artist's latest stories. Issue 9's budget for the artist page is 8; issue 22
+# adds the artist's upcoming events ("Coming up").
+PROFILE_QUERIES = 9
 
 
 def jsonld_of(response) -> dict:

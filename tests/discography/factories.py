@@ -3,8 +3,16 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
-from discography.models import MusicVideo, Release, ReleaseCredit, Track, TrackFeature
+from discography.models import (
+    Event,
+    MusicVideo,
+    Release,
+    ReleaseCredit,
+    Track,
+    TrackFeature,
+)
 from tests.artists.factories import ArtistFactory
 
 
@@ -85,3 +93,24 @@ class MusicVideoFactory(factory.django.DjangoModelFactory):
     def cast(self, create, extracted, **kwargs):
         if create and extracted:
             self.cast.set(extracted)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An announced event a week from now; ``artists=[a]`` links them."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    kind = Event.Kind.SHOWCASE
+    title = factory.Sequence(lambda n: f"Showcase {n}")
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    )
+    time_zone = "Asia/Seoul"
+    status = Event.Status.ANNOUNCED
+
+    @factory.post_generation
+    def artists(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.artists.set(extracted)

@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from artists.models import Agency, Artist, ArtistAlias, Membership
-from discography.models import MusicVideo, Release, Track
+from discography.models import Event, MusicVideo, Release, Track
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,17 @@ def test_demo_twice_changes_nothing():
     counts = [m.objects.count() for m in models]
     call_command("load_demo", verbosity=0)
     assert [m.objects.count() for m in models] == counts
+
+
+def test_demo_calendar_has_upcoming_demo_events_and_loads_once(client):
+    call_command("load_demo", verbosity=0)
+    events = list(Event.objects.filter(is_demo=True))
+    assert len(events) == 6
+    assert all(event.starts_at > timezone.now() for event in events)
+    delayed = Event.objects.get(title="V pre-release single")
+    assert delayed.status == Event.Status.DELAYED and delayed.sequence == 1
+    assert Event.objects.get(title="Hyein fan sign").is_cancelled
+    call_command("load_demo", verbosity=0)
+    assert Event.objects.filter(is_demo=True).count() == 6
+    html = client.get("/calendar/").text
+    assert "IU fan meeting" in html and "Demo</span>" in html

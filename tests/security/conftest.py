@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import (
@@ -20,7 +21,7 @@ from articles.models import (
     Transition,
 )
 from artists.models import Agency, Artist
-from discography.models import MusicVideo, Release, Track
+from discography.models import Event, MusicVideo, Release, Track
 from newsroom.groups import EDITORS, MODERATORS, WRITERS
 from tests.articles.factories import ArticleFactory
 
@@ -88,6 +89,9 @@ def things(people) -> dict[type[models.Model], models.Model]:
         Release: release,
         Track: track,
         MusicVideo: MusicVideo.objects.create(track=track, title="Shopper MV"),
+        Event: Event.objects.create(
+            title="The Winning release", starts_at=timezone.now(), release=release
+        ),
         get_user_model(): other,
         Group: Group.objects.get(name=WRITERS),
     }

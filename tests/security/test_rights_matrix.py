@@ -54,6 +54,7 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Release": ("v", set()),
         "discography.Track": ("v", set()),
         "discography.MusicVideo": ("v", set()),
+        "discography.Event": ("v", set()),
     },
     EDITORS: {
         "articles.Article": (
@@ -78,6 +79,7 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Release": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.Track": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.MusicVideo": (EDITORIAL_FULL, {"delete_selected"}),
+        "discography.Event": (EDITORIAL_FULL, {"delete_selected"}),
     },
     MODERATORS: {
         "articles.FanReaction": (

@@ -1,0 +1,165 @@
+"""The comeback calendar for readers: upcoming events by week, and what its rows show.
+
+Each row prints the time as it was announced ("Thu 10 Dec, 18:00 KST") and, in a
+``<time datetime>`` in UTC, the same moment for the reader's own clock, which the
+small static script ``js/calendar.js`` writes out in the reader's zone. Without the
+script the row still reads: announced time, zone, and UTC.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from artists.models import Artist
+from discography.events import Event, stories_about
+from discography.jsonld import events_jsonld
+
+# A page shows this many events; "Later events" continues after the last one.
+EVENTS_PER_PAGE = 40
+# Badges readers see; announced and confirmed events need none.
+STATUS_BADGES = {
+    Event.Status.DELAYED: "Delayed",
+    Event.Status.CANCELLED: "Cancelled",
+    Event.Status.HAPPENED: "Happened",
+    Event.Status.CONFIRMED: "Confirmed",
+}
+
+
+def announced_time(moment: datetime.datetime) -> str:
+    """ "Thu 10 Dec 2026, 18:00 KST": a time as printed in its own zone."""
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M} {moment.tzname()}"
+
+
+def utc_time(moment: datetime.datetime) -> str:
+    """ "09:00 UTC" for the row's fallback, with the day when it differs."""
+    utc = moment.astimezone(datetime.UTC)
+    return f"{utc:%a} {utc.day} {utc:%b, %H:%M} UTC"
+
+
+def iso_utc(moment: datetime.datetime) -> str:
+    """The machine-readable moment for ``<time datetime>`` (whole seconds, UTC)."""
+    return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+
+
+def week_start(moment: datetime.datetime) -> datetime.date:
+    """Monday of the moment's week, in the site's time zone."""
+    day = timezone.localtime(moment).date()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def week_label(first_day: datetime.date, this_week: datetime.date) -> str:
+    if first_day == this_week:
+        return "This week"
+    if first_day == this_week + datetime.timedelta(days=7):
+        return "Next week"
+    return f"Week of {first_day.day} {first_day:%B %Y}"
+
+
+@dataclass
+class Week:
+    first_day: datetime.date
+    label: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def calendar_rows(events: list[Event]) -> list[dict[str, Any]]:
+    """What each row prints, with the stories about each event (one query)."""
+    stories = stories_about(events)
+    rows = []
+    for event in events:
+        local = event.local_starts_at
+        rows.append(
+            {
+                "event": event,
+                "announced": announced_time(local),
+                "utc": utc_time(local),
+                "iso": iso_utc(local),
+                "ends": announced_time(event.local_ends_at) if event.ends_at else "",
+                "badge": STATUS_BADGES.get(event.status, ""),
+                "artists": event.performers,
+                "stories": stories.get(event.pk, []),
+            }
+        )
+    return rows
+
+
+def by_week(events: list[Event], *, now: datetime.datetime) -> list[Week]:
+    """Rows grouped by week (Monday first, site time), in order."""
+    this_week = week_start(now)
+    weeks: list[Week] = []
+    for row in calendar_rows(events):
+        first_day = week_start(row["event"].starts_at)
+        if not weeks or weeks[-1].first_day != first_day:
+            weeks.append(Week(first_day, week_label(first_day, this_week)))
+        weeks[-1].rows.append(row)
+    return weeks
+
+
+def _after(events, value: str | None):
+    """Continue after the event ``value`` (an id), keyset style: constant cost."""
+    if not value or not value.isdigit() or len(value) > 18:
+        return events
+    last = Event.objects.filter(pk=int(value)).values_list("starts_at", flat=True)
+    starts_at = last.first()
+    if starts_at is None:
+        return events
+    return events.filter(starts_at__gte=starts_at).exclude(
+        starts_at=starts_at, pk__lte=int(value)
+    )
+
+
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    since = timezone.make_aware(
+        datetime.datetime.combine(week_start(now), datetime.time())
+    )
+    events = Event.objects.upcoming(since=since)
+    artist = None
+    artist_slug = request.GET.get("artist", "")
+    if artist_slug:
+        artist = Artist.objects.filter(slug=artist_slug[:200]).first()
+        events = events.for_artist(artist) if artist else events.none()
+    kind = request.GET.get("kind", "")
+    if kind in Event.Kind.values:
+        events = events.filter(kind=kind)
+    else:
+        kind = ""
+    events = _after(events, request.GET.get("after"))
+    page = list(events.for_listing()[: EVENTS_PER_PAGE + 1])
+    has_more = len(page) > EVENTS_PER_PAGE
+    page = page[:EVENTS_PER_PAGE]
+    # The artists on the calendar from this week on: one query, for the filter.
+    artist_choices = (
+        Artist.objects.filter(
+            pk__in=Event.objects.upcoming(since=since).values("artists")
+        )
+        .order_by("sort_name", "name")
+        .only("name", "slug")
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    if has_more:
+        query["after"] = str(page[-1].pk)
+    return render(
+        request,
+        "discography/calendar.html",
+        {
+            "weeks": by_week(page, now=now),
+            "artist": artist,
+            "artist_slug": artist_slug,
+            "artist_choices": artist_choices,
+            "kind": kind,
+            "kinds": Event.Kind.choices,
+            "next_query": query.urlencode() if has_more else "",
+            "is_filtered": bool(artist_slug or kind),
+            "jsonld": events_jsonld(page, request=request),
+        },
+    )
