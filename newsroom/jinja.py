@@ -33,6 +33,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 import jinja2
+from articles import live_updates
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
 from core.jsonld import jsonld
@@ -181,6 +182,7 @@ GLOBALS = {
     ),
     "breadcrumbs": _with_request(seo.breadcrumbs),
     "canonical_url": _with_request(seo.canonical_url),
+    "live_coverage": _partial("articles/_live.html", live_updates.coverage_block),
     "reactions_block": _partial(
         "articles/_reactions.html", story_helpers.reactions_block
     ),

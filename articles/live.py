@@ -1,0 +1,228 @@
+"""Live coverage services: start and end it, post, edit and remove entries.
+
+Each is keyword-only, atomic, checks the poster's rights and leaves an audit trail:
+entries are versioned with django-reversion (who, when, what changed), and a
+story's start and end of coverage are steps of its workflow history
+(``Transition``). Entries post at once; there is no review step for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+import reversion
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import live_updates
+from articles.models import Article, Author, Byline, LiveEntry, Transition
+from articles.models.article import sanitize_body, sees_every_story
+from articles.services import can_edit_article
+from core import pagecache
+from core.dates import validate_plausible_date
+
+User = AbstractBaseUser | AnonymousUser
+POST_PERMISSION = "articles.add_liveentry"
+KEY_TITLE_LENGTH = LiveEntry._meta.get_field("key_title").max_length
+
+
+def can_post_live_entries(*, user: User, article: Article) -> bool:
+    """Editors post on every live story; writers on one they may edit or that is
+    theirs (they created it, or a byline names them), published or not."""
+    if not (user.is_authenticated and user.is_staff and user.has_perm(POST_PERMISSION)):
+        return False
+    if sees_every_story(user) or can_edit_article(user=user, article=article):
+        return True
+    return (
+        article.created_by_id == user.pk
+        or Byline.objects.filter(article=article, author__user=user).exists()
+    )
+
+
+def _check(user: User, article: Article) -> None:
+    if not can_post_live_entries(user=user, article=article):
+        raise PermissionDenied("You may not post on this live story.")
+
+
+def _audit(entry: LiveEntry, *, by: User, comment: str, fields: list[str] | None):
+    with reversion.create_revision():
+        entry.save(update_fields=fields)
+        if by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment(comment)
+
+
+def _step(article: Article, *, by: User, note: str) -> None:
+    Transition.objects.create(
+        article=article,
+        from_status=article.status,
+        to_status=article.status,
+        by=by if by.is_authenticated else None,
+        note=note,
+    )
+
+
+def _changed(entry_or_story) -> None:
+    """Readers' pages and the updates answer of the story change at commit."""
+    pagecache.content_changed(entry_or_story)
+    article_id = getattr(entry_or_story, "article_id", None) or entry_or_story.pk
+    # After the commit, so the answer built reads the committed rows.
+    transaction.on_commit(lambda: live_updates.refresh(article_id), robust=True)
+
+
+@transaction.atomic
+def start_live_coverage(
+    *, article: Article, by: User, at: datetime.datetime | None = None
+) -> Article:
+    """Make a story live coverage: the badge shows and readers' pages poll."""
+    _check(by, article)
+    validate_plausible_date(at)
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.is_covered_live:
+        raise ValidationError("Live coverage of this story is already running.")
+    started = at or timezone.now()
+    fields = {
+        "is_live_blog": True,
+        "coverage_started_at": locked.coverage_started_at or started,
+        "coverage_ended_at": None,
+    }
+    Article.objects.filter(pk=locked.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    _step(article, by=by, note="Live coverage started.")
+    _changed(article)
+    return article
+
+
+@transaction.atomic
+def end_live_coverage(
+    *, article: Article, by: User, at: datetime.datetime | None = None
+) -> Article:
+    """Close live coverage: the badge goes, polling stops, the page caches as usual."""
+    _check(by, article)
+    validate_plausible_date(at)
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not locked.is_covered_live:
+        raise ValidationError("This story has no running live coverage.")
+    ended = at or timezone.now()
+    Article.objects.filter(pk=locked.pk).update(coverage_ended_at=ended)
+    article.coverage_ended_at = ended
+    _step(article, by=by, note="Live coverage ended.")
+    _changed(article)
+    return article
+
+
+def _clean_fields(body: str, is_key_event: bool, key_title: str) -> tuple[str, str]:
+    body = sanitize_body(body)
+    if not body:
+        raise ValidationError("Write something: an entry needs text.")
+    key_title = " ".join((key_title or "").split())[:KEY_TITLE_LENGTH]
+    if is_key_event and not key_title:
+        raise ValidationError("A key event needs a short title for the list.")
+    return body, key_title
+
+
+def _unpin_others(entry: LiveEntry) -> None:
+    # One pinned entry per story: pinning another one replaces it.
+    LiveEntry.objects.filter(article_id=entry.article_id, is_pinned=True).exclude(
+        pk=entry.pk
+    ).update(is_pinned=False, updated_at=timezone.now())
+
+
+def poster_authors(user: User) -> list[Author]:
+    """The byline an entry gets by default: the poster's own author profile."""
+    name = user.get_full_name().strip() or user.get_username()
+    author, _ = Author.objects.get_or_create(
+        user=user, defaults={"display_name": name, "role": "Staff writer"}
+    )
+    return [author]
+
+
+@transaction.atomic
+def post_live_entry(
+    *,
+    article: Article,
+    by: User,
+    body: str,
+    is_key_event: bool = False,
+    key_title: str = "",
+    is_pinned: bool = False,
+    authors: Iterable[Author] | None = None,
+) -> LiveEntry:
+    """Publish an entry at once on a live story (no review step)."""
+    _check(by, article)
+    if not article.is_live_blog:
+        raise ValidationError("Start live coverage of this story first.")
+    body, key_title = _clean_fields(body, is_key_event, key_title)
+    now = timezone.now()
+    entry = LiveEntry(
+        article=article,
+        body=body,
+        is_key_event=is_key_event,
+        key_title=key_title,
+        is_pinned=is_pinned,
+        created_at=now,
+        updated_at=now,
+        created_by=by if by.is_authenticated else None,
+    )
+    with reversion.create_revision():
+        entry.save()
+        entry.authors.set(poster_authors(by) if authors is None else list(authors))
+        if by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment("Posted")
+    if is_pinned:
+        _unpin_others(entry)
+    _changed(entry)
+    return entry
+
+
+@transaction.atomic
+def edit_live_entry(
+    *,
+    entry: LiveEntry,
+    by: User,
+    body: str,
+    is_key_event: bool = False,
+    key_title: str = "",
+    is_pinned: bool = False,
+) -> LiveEntry:
+    """Change an entry's text or flags; open readers' pages show the new version."""
+    locked = LiveEntry.objects.select_for_update().get(pk=entry.pk)
+    _check(by, locked.article)
+    if locked.is_removed:
+        raise ValidationError("This entry was removed.")
+    body, key_title = _clean_fields(body, is_key_event, key_title)
+    for target in (entry, locked):
+        target.body, target.is_key_event = body, is_key_event
+        target.key_title, target.is_pinned = key_title, is_pinned
+        target.updated_at = timezone.now()
+    fields = ["body", "is_key_event", "key_title", "is_pinned", "updated_at"]
+    _audit(locked, by=by, comment="Edited", fields=fields)
+    if is_pinned:
+        _unpin_others(locked)
+    _changed(locked)
+    return entry
+
+
+@transaction.atomic
+def remove_live_entry(*, entry: LiveEntry, by: User) -> LiveEntry:
+    """Take an entry off the story; readers' open pages drop it too."""
+    locked = LiveEntry.objects.select_for_update().get(pk=entry.pk)
+    _check(by, locked.article)
+    if locked.is_removed:
+        return entry
+    now = timezone.now()
+    for target in (entry, locked):
+        target.deleted_at, target.updated_at, target.is_pinned = now, now, False
+    _audit(
+        locked,
+        by=by,
+        comment="Removed",
+        fields=["deleted_at", "updated_at", "is_pinned"],
+    )
+    _changed(locked)
+    return entry
