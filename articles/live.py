@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 import reversion
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from articles import live_updates
-from articles.models import Article, Author, Byline, LiveEntry, Transition
-from articles.models.article import sanitize_body, sees_every_story
+from articles.embeds import fetch_new_posts, find_post_refs
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    LiveEntry,
+    SocialPost,
+    Transition,
+)
+from articles.models.article import EDIT_ANY_PERMISSION, sanitize_body
 from articles.services import can_edit_article
 from core import pagecache
 from core.dates import validate_plausible_date
@@ -32,9 +43,11 @@ KEY_TITLE_LENGTH = LiveEntry._meta.get_field("key_title").max_length
 def can_post_live_entries(*, user: User, article: Article) -> bool:
     """Editors post on every live story; writers on one they may edit or that is
     theirs (they created it, or a byline names them), published or not."""
-    if not (user.is_authenticated and user.is_staff and user.has_perm(POST_PERMISSION)):
+    if not (user.is_authenticated and user.has_perm(POST_PERMISSION)):
         return False
-    if sees_every_story(user) or can_edit_article(user=user, article=article):
+    if user.has_perm(EDIT_ANY_PERMISSION) or can_edit_article(
+        user=user, article=article
+    ):
         return True
     return (
         article.created_by_id == user.pk
@@ -115,14 +128,23 @@ def end_live_coverage(
     return article
 
 
-def _clean_fields(body: str, is_key_event: bool, key_title: str) -> tuple[str, str]:
+def _clean_fields(
+    body: str, is_key_event: bool, key_title: str, *, has_photo: bool = False
+) -> tuple[str, str]:
     body = sanitize_body(body)
-    if not body:
-        raise ValidationError("Write something: an entry needs text.")
+    if not body and not has_photo:
+        raise ValidationError("Write something: an entry needs text or a photo.")
     key_title = " ".join((key_title or "").split())[:KEY_TITLE_LENGTH]
     if is_key_event and not key_title:
         raise ValidationError("A key event needs a short title for the list.")
     return body, key_title
+
+
+def _check_photo(photo, alt: str) -> None:
+    if photo and not (alt or "").strip():
+        raise ValidationError(
+            "Describe the photo (alt text) for readers who cannot see it."
+        )
 
 
 def _unpin_others(entry: LiveEntry) -> None:
@@ -130,6 +152,25 @@ def _unpin_others(entry: LiveEntry) -> None:
     LiveEntry.objects.filter(article_id=entry.article_id, is_pinned=True).exclude(
         pk=entry.pk
     ).update(is_pinned=False, updated_at=timezone.now())
+
+
+def link_embedded_posts(body: str) -> list[SocialPost]:
+    """Store each post an entry embeds (a URL alone in a paragraph), as story saves
+    do, and fetch the details of new ones after the commit."""
+    posts, created = [], []
+    for ref in find_post_refs(body):
+        draft = SocialPost(platform=ref.platform, post_id=ref.post_id)
+        post, is_new = SocialPost.objects.get_or_create(
+            platform=ref.platform,
+            post_id=ref.post_id,
+            defaults={"url": ref.canonical_url, "posted_at": draft.posted_at_from_id()},
+        )
+        posts.append(post)
+        if is_new:
+            created.append(post.pk)
+    if created and settings.EMBEDS_OEMBED_ENABLED:
+        transaction.on_commit(partial(fetch_new_posts, created), robust=True)
+    return posts
 
 
 def poster_authors(user: User) -> list[Author]:
@@ -151,12 +192,19 @@ def post_live_entry(
     key_title: str = "",
     is_pinned: bool = False,
     authors: Iterable[Author] | None = None,
+    photo: File | None = None,
+    photo_alt: str = "",
+    photo_caption: str = "",
 ) -> LiveEntry:
     """Publish an entry at once on a live story (no review step)."""
     _check(by, article)
     if not article.is_live_blog:
         raise ValidationError("Start live coverage of this story first.")
-    body, key_title = _clean_fields(body, is_key_event, key_title)
+    body, key_title = _clean_fields(
+        body, is_key_event, key_title, has_photo=bool(photo)
+    )
+    _check_photo(photo, photo_alt)
+    link_embedded_posts(body)
     now = timezone.now()
     entry = LiveEntry(
         article=article,
@@ -164,10 +212,15 @@ def post_live_entry(
         is_key_event=is_key_event,
         key_title=key_title,
         is_pinned=is_pinned,
+        photo=photo or "",
+        photo_alt=photo_alt.strip(),
+        photo_caption=photo_caption.strip(),
         created_at=now,
         updated_at=now,
         created_by=by if by.is_authenticated else None,
     )
+    if photo:
+        entry.full_clean(exclude=["article", "body", "created_by"])
     with reversion.create_revision():
         entry.save()
         entry.authors.set(poster_authors(by) if authors is None else list(authors))
@@ -189,19 +242,41 @@ def edit_live_entry(
     is_key_event: bool = False,
     key_title: str = "",
     is_pinned: bool = False,
+    photo: File | None | bool = None,
+    photo_alt: str | None = None,
+    photo_caption: str | None = None,
 ) -> LiveEntry:
-    """Change an entry's text or flags; open readers' pages show the new version."""
+    """Change an entry's text, photo or flags; open readers' pages show the new
+    version. ``photo``: a new file, False to take it off, None to keep it."""
     locked = LiveEntry.objects.select_for_update().get(pk=entry.pk)
     _check(by, locked.article)
     if locked.is_removed:
         raise ValidationError("This entry was removed.")
-    body, key_title = _clean_fields(body, is_key_event, key_title)
+    if photo is not None:
+        locked.photo = photo or ""
+    if photo_alt is not None:
+        locked.photo_alt = photo_alt.strip()
+    if photo_caption is not None:
+        locked.photo_caption = photo_caption.strip()
+    body, key_title = _clean_fields(
+        body, is_key_event, key_title, has_photo=bool(locked.photo)
+    )
+    _check_photo(locked.photo, locked.photo_alt)
+    link_embedded_posts(body)
     for target in (entry, locked):
         target.body, target.is_key_event = body, is_key_event
         target.key_title, target.is_pinned = key_title, is_pinned
         target.updated_at = timezone.now()
     fields = ["body", "is_key_event", "key_title", "is_pinned", "updated_at"]
+    fields += ["photo", "photo_alt", "photo_caption", "photo_width", "photo_height"]
+    if photo is not None:
+        fields.append("photo_renditions")
     _audit(locked, by=by, comment="Edited", fields=fields)
+    entry.photo, entry.photo_alt = locked.photo, locked.photo_alt
+    entry.photo_caption, entry.photo_renditions = (
+        locked.photo_caption,
+        locked.photo_renditions,
+    )
     if is_pinned:
         _unpin_others(locked)
     _changed(locked)

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import threading
 import time
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.embeds import render_body_with_embeds
-from articles.models import Article, LiveEntry
+from articles.embeds import find_post_refs, render_body_with_embeds
+from articles.models import Article, LiveEntry, SocialPost
 
 PAGE_SIZE = 20
 # How many of a story's latest changes the snapshot holds: a reader further behind
@@ -82,16 +84,32 @@ def time_ago(moment: datetime.datetime, now: datetime.datetime | None = None) ->
     return timezone.localtime(moment).strftime("%-d %b %Y")
 
 
+def posts_for(entries) -> dict[tuple[str, str], SocialPost]:
+    """The stored posts the entries embed, in one query (none when none embeds)."""
+    refs = {(r.platform, r.post_id) for e in entries for r in find_post_refs(e.body)}
+    if not refs:
+        return {}
+    wanted = Q(pk__in=[])
+    for platform, post_id in refs:
+        wanted |= Q(platform=platform, post_id=post_id)
+    return {(p.platform, p.post_id): p for p in SocialPost.objects.filter(wanted)}
+
+
 def entry_html(
-    entry: LiveEntry, *, now: datetime.datetime | None = None, as_pinned: bool = False
+    entry: LiveEntry,
+    *,
+    now: datetime.datetime | None = None,
+    as_pinned: bool = False,
+    posts: dict | None = None,
 ) -> SafeString:
     """One entry as it appears in the stream (the page and the updates answer);
-    ``as_pinned`` leaves out the anchor, which the entry keeps in the stream."""
+    ``as_pinned`` leaves out the anchor, which the entry keeps in the stream;
+    ``posts`` are the embedded posts' details (:func:`posts_for`)."""
     html = render_to_string(
         "articles/_live_entry.html",
         {
             "entry": entry,
-            "body": render_body_with_embeds(entry.body),
+            "body": render_body_with_embeds(entry.body, (posts or {}).values()),
             "ago": time_ago(entry.created_at, now),
             "as_pinned": as_pinned,
         },
@@ -115,6 +133,7 @@ def coverage_block(request, article: Article) -> dict[str, Any]:
         _entries(article).filter(is_key_event=True)[:50]
     )  # the list readers jump from
     pinned = next(iter(_entries(article).filter(is_pinned=True)[:1]), None)
+    posts = posts_for([*entries, *([pinned] if pinned else [])])
     newest = max((e.updated_at for e in entries), default=None)
     latest_change = (
         LiveEntry.objects.filter(article_id=article.pk)
@@ -130,7 +149,7 @@ def coverage_block(request, article: Article) -> dict[str, Any]:
         "older_url": _older_url(article, entries[-1]) if has_older else "",
         "cursor": cursor_of(latest_change or newest or article.coverage_started_at),
         "is_running": article.is_covered_live,
-        "entry_html": entry_html,
+        "entry_html": functools.partial(entry_html, posts=posts),
     }
 
 
@@ -152,7 +171,7 @@ def older_page(article: Article, before: int) -> dict[str, Any]:
         "article": article,
         "entries": entries,
         "older_url": _older_url(article, entries[-1]) if len(page) > PAGE_SIZE else "",
-        "entry_html": entry_html,
+        "entry_html": functools.partial(entry_html, posts=posts_for(entries)),
         "anchor_found": anchor is not None,
     }
 
@@ -182,7 +201,7 @@ def _digest(slug: str) -> str:
     return hashlib.sha256(slug.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-def _change(entry: LiveEntry, now: datetime.datetime) -> dict[str, Any]:
+def _change(entry: LiveEntry, now: datetime.datetime, posts: dict) -> dict[str, Any]:
     removed = entry.deleted_at is not None
     return {
         "id": entry.pk,
@@ -193,12 +212,13 @@ def _change(entry: LiveEntry, now: datetime.datetime) -> dict[str, Any]:
         "removed": removed,
         "key_event": "" if removed or not entry.is_key_event else entry.key_title,
         "pinned": entry.is_pinned and not removed,
-        "html": "" if removed else entry_html(entry, now=now),
+        "html": "" if removed else entry_html(entry, now=now, posts=posts),
     }
 
 
 def build(slug: str) -> Snapshot:
-    """Read a story's latest changes from the database (two queries)."""
+    """Read a story's latest changes from the database (two queries, a third
+    for the posts they embed)."""
     BUILDS.count()
     story = (
         Article.objects.published()
@@ -216,7 +236,8 @@ def build(slug: str) -> Snapshot:
     complete_after = rows[CHANGES_KEPT].updated_at if len(rows) > CHANGES_KEPT else None
     kept = rows[:CHANGES_KEPT]
     now = timezone.now()
-    changes = tuple(_change(entry, now) for entry in reversed(kept))
+    posts = posts_for(e for e in kept if e.deleted_at is None)
+    changes = tuple(_change(entry, now, posts) for entry in reversed(kept))
     latest = kept[0].updated_at if kept else story.coverage_started_at
     return Snapshot(
         story.pk,

@@ -39,6 +39,7 @@ class QuickEntryForm(forms.Form):
 
     text = forms.CharField(
         label="New update",
+        required=False,
         max_length=20000,
         widget=forms.Textarea(
             attrs={
@@ -57,12 +58,16 @@ class QuickEntryForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "e.g. Album of the Year"}),
     )
     is_pinned = forms.BooleanField(label="Pin", required=False)
+    photo = LiveEntry._meta.get_field("photo").formfield(required=False)
+    photo_alt = forms.CharField(label="Photo alt text", max_length=250, required=False)
+    photo_caption = forms.CharField(label="Caption", max_length=300, required=False)
 
 
 class LiveEntryForm(forms.ModelForm):
     class Meta:
         model = LiveEntry
-        fields = ["body", "is_key_event", "key_title", "is_pinned"]
+        fields = ["body", "photo", "photo_alt", "photo_caption"]
+        fields += ["is_key_event", "key_title", "is_pinned"]
 
 
 @admin.register(LiveEntry)
@@ -73,7 +78,7 @@ class LiveEntryAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["body", "key_title", "article__headline"]
     readonly_fields = ["article", "created_at", "updated_at", "deleted_at"]
-    fields = ["article", "body", "is_key_event", "key_title", "is_pinned"]
+    fields = ["article", *LiveEntryForm.Meta.fields]
     fields += ["created_at", "updated_at", "deleted_at"]
 
     class Media:
@@ -118,6 +123,9 @@ class LiveEntryAdmin(admin.ModelAdmin):
             is_key_event=form.cleaned_data["is_key_event"],
             key_title=form.cleaned_data["key_title"],
             is_pinned=form.cleaned_data["is_pinned"],
+            photo=form.cleaned_data["photo"] if "photo" in form.changed_data else None,
+            photo_alt=form.cleaned_data["photo_alt"],
+            photo_caption=form.cleaned_data["photo_caption"],
         )
 
     def save_related(self, request, form, formsets, change):
@@ -195,7 +203,7 @@ class LiveEntryAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:articles_liveentry_desk", args=[story.pk])
             )
-        form = QuickEntryForm(request.POST)
+        form = QuickEntryForm(request.POST, request.FILES)
         if not form.is_valid():
             for errors in form.errors.values():
                 self.message_user(request, " ".join(errors), messages.ERROR)
@@ -209,6 +217,9 @@ class LiveEntryAdmin(admin.ModelAdmin):
                 is_key_event=data["is_key_event"],
                 key_title=data["key_title"],
                 is_pinned=data["is_pinned"],
+                photo=data["photo"],
+                photo_alt=data["photo_alt"],
+                photo_caption=data["photo_caption"],
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)

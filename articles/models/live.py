@@ -19,6 +19,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.models.article import BODY_EXTENSIONS, Article, sanitize_body
 from articles.models.editorial import Author
 from core.dates import PlausibleDateTimeField
+from core.images import RenditionImageField, validate_hero_image
 from core.rows import CarriedList
 
 __all__ = ["LiveEntry", "LiveEntryQuerySet"]
@@ -54,6 +55,25 @@ class LiveEntry(models.Model):
         config={"extensions": BODY_EXTENSIONS}, sanitize=sanitize_body
     )
     authors = models.ManyToManyField(Author, blank=True, related_name="live_entries")
+    # A picture from the hall, posted with the entry (phones upload straight away).
+    photo = RenditionImageField(
+        upload_to="live/originals/%Y/%m/",
+        blank=True,
+        validators=[validate_hero_image],
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    photo_caption = models.CharField(max_length=300, blank=True)
+    # Made by the refresh_image_renditions task (core.renditions); [] until then.
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     is_key_event = models.BooleanField("key event", default=False)
     key_title = models.CharField(
         "key event title",

@@ -3,11 +3,18 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from reversion.models import Version
 
 from articles import live, live_updates
 from articles.models import Article, Byline, LiveEntry, Transition
-from tests.articles.factories import ArticleFactory, AuthorFactory, editor, writer
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    editor,
+    image_file,
+    writer,
+)
 from tests.articles.live_factories import live_story
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +131,21 @@ def test_entries_need_live_coverage(erin):
     with pytest.raises(ValidationError):
         live.post_live_entry(article=story, by=erin, body="<p>x</p>")
     assert not Article.objects.get(pk=story.pk).is_live_blog
+
+
+def test_a_photo_entry_needs_alt_text_and_gets_renditions(erin):
+    story = live_story()
+    picture = ContentFile(image_file(900, 500), name="hall.jpg")
+    with pytest.raises(ValidationError):
+        live.post_live_entry(article=story, by=erin, body="", photo=picture)
+    entry = live.post_live_entry(
+        article=story,
+        by=erin,
+        body="",
+        photo=ContentFile(image_file(900, 500), name="hall.jpg"),
+        photo_alt="Fans with light sticks",
+    )
+    entry.refresh_from_db()
+    assert entry.photo_width == 900 and entry.photo_renditions
+    html = live_updates.entry_html(entry)
+    assert 'alt="Fans with light sticks"' in html and "srcset=" in html
