@@ -78,12 +78,14 @@ def _step(article: Article, *, by: User, note: str) -> None:
     )
 
 
-def _changed(entry_or_story) -> None:
-    """Readers' pages and the updates answer of the story change at commit."""
-    pagecache.content_changed(entry_or_story)
-    article_id = getattr(entry_or_story, "article_id", None) or entry_or_story.pk
-    # After the commit, so the answer built reads the committed rows.
-    transaction.on_commit(lambda: live_updates.refresh(article_id), robust=True)
+def _changed(story: Article, *changed) -> None:
+    """Readers' pages and the story's updates answer change (now and at commit)."""
+    slug = story.slug
+    # Marked now, so an answer made from then on is not kept by a shared cache,
+    # and again after the commit, so the rebuild it causes reads the new rows.
+    live_updates.mark_changed(slug)
+    transaction.on_commit(lambda: live_updates.mark_changed(slug), robust=True)
+    pagecache.content_changed(story, *changed)
 
 
 @transaction.atomic
@@ -229,7 +231,7 @@ def post_live_entry(
         reversion.set_comment("Posted")
     if is_pinned:
         _unpin_others(entry)
-    _changed(entry)
+    _changed(article, entry)
     return entry
 
 
@@ -279,7 +281,7 @@ def edit_live_entry(
     )
     if is_pinned:
         _unpin_others(locked)
-    _changed(locked)
+    _changed(locked.article, locked)
     return entry
 
 
@@ -299,5 +301,5 @@ def remove_live_entry(*, entry: LiveEntry, by: User) -> LiveEntry:
         comment="Removed",
         fields=["deleted_at", "updated_at", "is_pinned"],
     )
-    _changed(locked)
+    _changed(locked.article, locked)
     return entry

@@ -5,11 +5,16 @@ Ten thousand readers polling every few seconds must not mean thousands of querie
 second. All of them poll the same address (``?after=`` the cursor the last answer
 gave, which is the same for every reader who is up to date), so a shared cache in
 front answers most polls; what reaches the site is answered from one *snapshot* per
-story: its latest changes, each entry already rendered. The snapshot lives in the
-shared cache; it is rebuilt (two queries) when an entry changes (at commit) and at
-most once a second otherwise, by whichever process first takes the rebuild lock,
-and each process keeps its copy for half a second. A reader whose cursor is older
-than what the snapshot holds is told to reload the page.
+story: its latest changes, each entry already rendered, kept in the shared cache.
+A change to the story's entries marks the snapshot stale (when announced and again
+at commit); the next poll rebuilds it (two or three queries) if no process did so in
+the last second (a lock in the shared cache), else answers from the stale copy until
+the lock passes. So the database sees at most one rebuild per second per story, and
+none while nothing changes (a rebuild every SAFETY_SECONDS catches a change no
+service announced). An answer from a stale copy says ``private``: no shared cache
+(the page cache, a CDN) keeps it, so a stored answer is always one that was current
+when it was made. A reader whose cursor is older than what the snapshot holds is
+told to reload the page.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import logging
 import threading
 import time
 from typing import Any
@@ -31,20 +37,26 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.embeds import find_post_refs, render_body_with_embeds
 from articles.models import Article, LiveEntry, SocialPost
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 20
 # How many of a story's latest changes the snapshot holds: a reader further behind
 # reloads the page instead.
 CHANGES_KEPT = 100
 # The database is asked at most once per this many seconds per story.
-REBUILD_SECONDS = 1.0
-# Each process re-reads the shared snapshot after this long.
-LOCAL_SECONDS = 0.5
+REBUILD_SECONDS = 1
+# Rebuilt this often even when no change was announced.
+SAFETY_SECONDS = 30.0
+# A change announced up to this long before a rebuild started may have been missed
+# by it (clocks of two processes differ a little): rebuild once more.
+CLOCK_MARGIN = 1.0
 # Changes committed out of order (two posts a moment apart) still reach a reader:
 # each answer repeats this much before the cursor, and pages skip what they have.
 CURSOR_GRACE = datetime.timedelta(seconds=2)
-SNAPSHOT_TIMEOUT = 600
-SNAPSHOT_KEY = "live:updates:v1:{digest}"
-LOCK_KEY = "live:rebuild:v1:{digest}"
+SNAPSHOT_TIMEOUT = 24 * 3600
+SNAPSHOT_KEY = "live:updates:v2:{digest}"
+CHANGED_KEY = "live:changed:v2:{digest}"
+LOCK_KEY = "live:rebuild:v2:{digest}"
 CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -194,7 +206,7 @@ class Snapshot:
     # Every change after this moment is held (None: every change ever is).
     complete_after: datetime.datetime | None
     changes: tuple[dict[str, Any], ...]  # oldest first
-    built_at: float
+    read_at: float  # when the rebuild began reading (time.time())
 
 
 def _digest(slug: str) -> str:
@@ -220,6 +232,7 @@ def build(slug: str) -> Snapshot:
     """Read a story's latest changes from the database (two queries, a third
     for the posts they embed)."""
     BUILDS.count()
+    read_at = time.time()
     story = (
         Article.objects.published()
         .filter(slug=slug, is_live_blog=True)
@@ -227,7 +240,7 @@ def build(slug: str) -> Snapshot:
         .first()
     )
     if story is None:
-        return Snapshot(None, False, "", None, (), time.time())
+        return Snapshot(None, False, "", None, (), read_at)
     rows = list(
         LiveEntry.objects.filter(article_id=story.pk)
         .with_authors()
@@ -245,7 +258,7 @@ def build(slug: str) -> Snapshot:
         cursor_of(latest),
         complete_after,
         changes,
-        time.time(),
+        read_at,
     )
 
 
@@ -262,54 +275,59 @@ class _BuildCounter:
 
 
 BUILDS = _BuildCounter()
-# slug digest -> (snapshot, monotonic time read); this process's copies.
-_local: dict[str, tuple[Snapshot, float]] = {}
 
 
 def _store(digest: str, snapshot: Snapshot) -> None:
     cache.set(SNAPSHOT_KEY.format(digest=digest), snapshot, SNAPSHOT_TIMEOUT)
-    _local[digest] = (snapshot, time.monotonic())
 
 
-def current(slug: str) -> Snapshot:
-    """The story's snapshot, at most about a second old, built by one process."""
+def _is_stale(snapshot: Snapshot, changed_at: float | None) -> bool:
+    if changed_at is not None and changed_at > snapshot.read_at - CLOCK_MARGIN:
+        return True
+    return time.time() - snapshot.read_at > SAFETY_SECONDS
+
+
+def current(slug: str) -> tuple[Snapshot, bool]:
+    """The story's snapshot and whether it is current: rebuilt by one process at a
+    time, at most once a second; one cache round trip when nothing changed."""
     digest = _digest(slug)
-    held = _local.get(digest)
-    if held is not None and time.monotonic() - held[1] < LOCAL_SECONDS:
-        return held[0]
-    snapshot = cache.get(SNAPSHOT_KEY.format(digest=digest))
-    if snapshot is not None and time.time() - snapshot.built_at < REBUILD_SECONDS:
-        _local[digest] = (snapshot, time.monotonic())
-        return snapshot
-    # Stale or missing: one process (the one that takes the lock) asks the
-    # database; the others answer from the stale copy meanwhile.
-    if cache.add(LOCK_KEY.format(digest=digest), 1, timeout=REBUILD_SECONDS) or (
-        snapshot is None
+    snapshot_key = SNAPSHOT_KEY.format(digest=digest)
+    changed_key = CHANGED_KEY.format(digest=digest)
+    found = cache.get_many([snapshot_key, changed_key])
+    snapshot = found.get(snapshot_key)
+    if snapshot is not None and not _is_stale(snapshot, found.get(changed_key)):
+        return snapshot, True
+    # Stale or missing: the process that takes the lock asks the database; the
+    # others answer from the stale copy meanwhile (a missing one is built by each
+    # process that meets it: a cold cache, once).
+    if snapshot is None or cache.add(
+        LOCK_KEY.format(digest=digest), 1, timeout=REBUILD_SECONDS
     ):
         snapshot = build(slug)
         _store(digest, snapshot)
-        return snapshot
-    _local[digest] = (snapshot, time.monotonic())
-    return snapshot
+        return snapshot, True
+    return snapshot, False
 
 
-def refresh(article_id: int) -> None:
-    """Rebuild a story's snapshot now (an entry changed and the change committed)."""
-    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
-    if slug is None:
-        return
+def mark_changed(slug: str) -> None:
+    """A story's entries or coverage changed (and committed): polls rebuild soon."""
     try:
-        _store(_digest(slug), build(slug))
-    except Exception:  # the next poll rebuilds it; a post never fails on the cache
-        cache.delete(SNAPSHOT_KEY.format(digest=_digest(slug)))
+        cache.set(
+            CHANGED_KEY.format(digest=_digest(slug)), time.time(), SNAPSHOT_TIMEOUT
+        )
+    except Exception:  # without the mark the safety rebuild shows it a bit later
+        logger.warning("could not mark live story %s as changed", slug, exc_info=True)
 
 
-def answer(slug: str, after: datetime.datetime | int | None) -> dict[str, Any] | None:
+def answer(
+    slug: str, after: datetime.datetime | int | None
+) -> tuple[dict[str, Any] | None, bool]:
     """What a polling page receives: the changes after its cursor, the new cursor,
-    and whether coverage still runs (None: no live story at this address)."""
-    snapshot = current(slug)
+    and whether coverage still runs (None: no live story at this address); and
+    whether the answer is current (else no shared cache may keep it)."""
+    snapshot, is_current = current(slug)
     if snapshot.article_id is None:
-        return None
+        return None, is_current
     since: datetime.datetime | None
     if isinstance(after, int):
         # An entry id: changes since that entry was posted, if the snapshot holds it.
@@ -328,14 +346,10 @@ def answer(slug: str, after: datetime.datetime | int | None) -> dict[str, Any] |
             for change in snapshot.changes
             if change["updated_at"] > floor
         ]
-    return {
+    data = {
         "cursor": snapshot.cursor,
         "live": snapshot.is_running,
         "reload": reload,
         "entries": changes,
     }
-
-
-def forget_local_copies() -> None:
-    """Drop this process's copies of snapshots (tests; a cache flush)."""
-    _local.clear()
+    return data, is_current

@@ -369,7 +369,7 @@ class Article(models.Model):
         max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     published_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
-    # Live coverage (articles.models.live): set by articles.live's services only.
+    # Live coverage (articles.models.live_entries): set by articles.live only.
     is_live_blog = models.BooleanField("live coverage", default=False, editable=False)
     coverage_started_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
     coverage_ended_at = PlausibleDateTimeField(null=True, blank=True, editable=False)

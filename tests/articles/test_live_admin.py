@@ -6,20 +6,13 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import live, live_updates
+from articles import live
 from articles.admin.live import plain_text_as_html
 from articles.models import LiveEntry
 from tests.articles.factories import ArticleFactory, editor, writer
 from tests.articles.live_factories import live_story
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_snapshots():
-    live_updates.forget_local_copies()
-    yield
-    live_updates.forget_local_copies()
 
 
 def change_url(story):

@@ -3,14 +3,13 @@
 import pytest
 from django.core.management import call_command
 
-from articles import live_demo, live_updates
+from articles import live_demo
 from articles.models import Article, LiveEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_one_finished_live_story_loaded_once(client):
-    live_updates.forget_local_copies()
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)  # idempotent: nothing doubles
     story = Article.objects.published().get(slug=live_demo.SLUG)

@@ -20,13 +20,6 @@ from tests.articles.live_factories import live_story
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_snapshots():
-    live_updates.forget_local_copies()
-    yield
-    live_updates.forget_local_copies()
-
-
 @pytest.fixture
 def erin():
     return editor(username="erin")

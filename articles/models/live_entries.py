@@ -1,5 +1,7 @@
 """Live coverage: the short timestamped entries of a story that is happening now.
 
+(Not named ``live``: ``articles.models.live`` is the published-and-due rule.)
+
 A story becomes live coverage with ``Article.is_live_blog``; its entries are
 ``LiveEntry`` rows. An entry is never deleted while its story runs: a removal sets
 ``deleted_at`` (and ``updated_at``), so readers' open pages receive it like an edit.
