@@ -78,13 +78,20 @@ def _step(article: Article, *, by: User, note: str) -> None:
     )
 
 
-def _changed(story: Article, *changed) -> None:
-    """Readers' pages and the story's updates answer change (now and at commit)."""
+def _announce(story: Article) -> None:
+    """Mark the story's updates answer stale once the change commits.
+
+    Called before the service saves anything: callbacks run in the order they were
+    registered, so the mark precedes the page cache's own invalidation at commit
+    (registered by the first save), and no answer made from the old snapshot is
+    stored as current for the pages' new generation.
+    """
     slug = story.slug
-    # Marked now, so an answer made from then on is not kept by a shared cache,
-    # and again after the commit, so the rebuild it causes reads the new rows.
-    live_updates.mark_changed(slug)
     transaction.on_commit(lambda: live_updates.mark_changed(slug), robust=True)
+
+
+def _changed(story: Article, *changed) -> None:
+    """Readers' pages show something that changed."""
     pagecache.content_changed(story, *changed)
 
 
@@ -98,6 +105,7 @@ def start_live_coverage(
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.is_covered_live:
         raise ValidationError("Live coverage of this story is already running.")
+    _announce(locked)
     started = at or timezone.now()
     fields = {
         "is_live_blog": True,
@@ -122,6 +130,7 @@ def end_live_coverage(
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if not locked.is_covered_live:
         raise ValidationError("This story has no running live coverage.")
+    _announce(locked)
     ended = at or timezone.now()
     Article.objects.filter(pk=locked.pk).update(coverage_ended_at=ended)
     article.coverage_ended_at = ended
@@ -206,6 +215,7 @@ def post_live_entry(
         body, is_key_event, key_title, has_photo=bool(photo)
     )
     _check_photo(photo, photo_alt)
+    _announce(article)
     link_embedded_posts(body)
     now = timezone.now()
     entry = LiveEntry(
@@ -264,6 +274,7 @@ def edit_live_entry(
         body, is_key_event, key_title, has_photo=bool(locked.photo)
     )
     _check_photo(locked.photo, locked.photo_alt)
+    _announce(locked.article)
     link_embedded_posts(body)
     for target in (entry, locked):
         target.body, target.is_key_event = body, is_key_event
@@ -292,6 +303,7 @@ def remove_live_entry(*, entry: LiveEntry, by: User) -> LiveEntry:
     _check(by, locked.article)
     if locked.is_removed:
         return entry
+    _announce(locked.article)
     now = timezone.now()
     for target in (entry, locked):
         target.deleted_at, target.updated_at, target.is_pinned = now, now, False

@@ -6,8 +6,7 @@ second. All of them poll the same address (``?after=`` the cursor the last answe
 gave, which is the same for every reader who is up to date), so a shared cache in
 front answers most polls; what reaches the site is answered from one *snapshot* per
 story: its latest changes, each entry already rendered, kept in the shared cache.
-A change to the story's entries marks the snapshot stale (when announced and again
-at commit); the next poll rebuilds it (two or three queries) if no process did so in
+A change to the story's entries marks the snapshot stale (after its commit); the next poll rebuilds it (two or three queries) if no process did so in
 the last second (a lock in the shared cache), else answers from the stale copy until
 the lock passes. So the database sees at most one rebuild per second per story, and
 none while nothing changes (a rebuild every SAFETY_SECONDS catches a change no
@@ -47,9 +46,9 @@ CHANGES_KEPT = 100
 REBUILD_SECONDS = 1
 # Rebuilt this often even when no change was announced.
 SAFETY_SECONDS = 30.0
-# A change announced up to this long before a rebuild started may have been missed
-# by it (clocks of two processes differ a little): rebuild once more.
-CLOCK_MARGIN = 1.0
+# A change is announced after its commit, so a rebuild that began reading later
+# has it; this much allows for the clocks of two hosts differing a little.
+CLOCK_MARGIN = 0.1
 # Changes committed out of order (two posts a moment apart) still reach a reader:
 # each answer repeats this much before the cursor, and pages skip what they have.
 CURSOR_GRACE = datetime.timedelta(seconds=2)

@@ -4,10 +4,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 from reversion.models import Version
 
 from articles import live, live_updates
 from articles.models import Article, Byline, LiveEntry, Transition
+from articles.social_demo import DEMO_POST_URLS
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -142,3 +144,16 @@ def test_a_photo_entry_needs_alt_text_and_gets_renditions(erin):
     assert entry.photo_width == 900 and entry.photo_renditions
     html = live_updates.entry_html(entry)
     assert 'alt="Fans with light sticks"' in html and "srcset=" in html
+
+
+@pytest.mark.django_db(transaction=True)  # the request's transaction, fresh
+def test_the_updates_mark_precedes_the_page_cache_invalidation_at_commit(
+    erin, settings
+):
+    # Else a poll between the two could be stored as current for the new pages.
+    settings.PAGE_CACHE_ENABLED = True
+    story = live_story()
+    with transaction.atomic():
+        live.post_live_entry(article=story, by=erin, body=f"<p>{DEMO_POST_URLS[0]}</p>")
+        names = [func.__qualname__ for _, func, _ in connection.run_on_commit]
+    assert names[0].startswith("_announce") and "_bump_quietly" in names
