@@ -25,6 +25,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import cache
@@ -46,9 +47,6 @@ CHANGES_KEPT = 100
 REBUILD_SECONDS = 1
 # Rebuilt this often even when no change was announced.
 SAFETY_SECONDS = 30.0
-# A change is announced after its commit, so a rebuild that began reading later
-# has it; this much allows for the clocks of two hosts differing a little.
-CLOCK_MARGIN = 0.1
 # Changes committed out of order (two posts a moment apart) still reach a reader:
 # each answer repeats this much before the cursor, and pages skip what they have.
 CURSOR_GRACE = datetime.timedelta(seconds=2)
@@ -206,6 +204,9 @@ class Snapshot:
     complete_after: datetime.datetime | None
     changes: tuple[dict[str, Any], ...]  # oldest first
     read_at: float  # when the rebuild began reading (time.time())
+    # The change mark the rebuild saw before reading: a different mark since means
+    # a change committed that it may not hold (no clocks compared).
+    seen_mark: str | None = None
 
 
 def _digest(slug: str) -> str:
@@ -227,7 +228,7 @@ def _change(entry: LiveEntry, now: datetime.datetime, posts: dict) -> dict[str, 
     }
 
 
-def build(slug: str) -> Snapshot:
+def build(slug: str, *, seen_mark: str | None = None) -> Snapshot:
     """Read a story's latest changes from the database (two queries, a third
     for the posts they embed)."""
     BUILDS.count()
@@ -239,7 +240,7 @@ def build(slug: str) -> Snapshot:
         .first()
     )
     if story is None:
-        return Snapshot(None, False, "", None, (), read_at)
+        return Snapshot(None, False, "", None, (), read_at, seen_mark)
     rows = list(
         LiveEntry.objects.filter(article_id=story.pk)
         .with_authors()
@@ -258,6 +259,7 @@ def build(slug: str) -> Snapshot:
         complete_after,
         changes,
         read_at,
+        seen_mark,
     )
 
 
@@ -280,8 +282,8 @@ def _store(digest: str, snapshot: Snapshot) -> None:
     cache.set(SNAPSHOT_KEY.format(digest=digest), snapshot, SNAPSHOT_TIMEOUT)
 
 
-def _is_stale(snapshot: Snapshot, changed_at: float | None) -> bool:
-    if changed_at is not None and changed_at > snapshot.read_at - CLOCK_MARGIN:
+def _is_stale(snapshot: Snapshot, mark: str | None) -> bool:
+    if mark is not None and mark != snapshot.seen_mark:
         return True
     return time.time() - snapshot.read_at > SAFETY_SECONDS
 
@@ -293,8 +295,8 @@ def current(slug: str) -> tuple[Snapshot, bool]:
     snapshot_key = SNAPSHOT_KEY.format(digest=digest)
     changed_key = CHANGED_KEY.format(digest=digest)
     found = cache.get_many([snapshot_key, changed_key])
-    snapshot = found.get(snapshot_key)
-    if snapshot is not None and not _is_stale(snapshot, found.get(changed_key)):
+    snapshot, mark = found.get(snapshot_key), found.get(changed_key)
+    if snapshot is not None and not _is_stale(snapshot, mark):
         return snapshot, True
     # Stale or missing: the process that takes the lock asks the database; the
     # others answer from the stale copy meanwhile (a missing one is built by each
@@ -302,7 +304,9 @@ def current(slug: str) -> tuple[Snapshot, bool]:
     if snapshot is None or cache.add(
         LOCK_KEY.format(digest=digest), 1, timeout=REBUILD_SECONDS
     ):
-        snapshot = build(slug)
+        # The mark was read before the rows: a change marked (after its commit)
+        # since then makes this snapshot stale at once, never silently current.
+        snapshot = build(slug, seen_mark=mark)
         _store(digest, snapshot)
         return snapshot, True
     return snapshot, False
@@ -311,9 +315,8 @@ def current(slug: str) -> tuple[Snapshot, bool]:
 def mark_changed(slug: str) -> None:
     """A story's entries or coverage changed (and committed): polls rebuild soon."""
     try:
-        cache.set(
-            CHANGED_KEY.format(digest=_digest(slug)), time.time(), SNAPSHOT_TIMEOUT
-        )
+        mark = uuid.uuid4().hex  # any new value; no clock is compared
+        cache.set(CHANGED_KEY.format(digest=_digest(slug)), mark, SNAPSHOT_TIMEOUT)
     except Exception:  # without the mark the safety rebuild shows it a bit later
         logger.warning("could not mark live story %s as changed", slug, exc_info=True)
 

@@ -193,9 +193,15 @@ def main() -> int:
                 "requests_served": served,
                 "workers": load.worker_rss_mb(master.pid),
             }
+    log("live coverage: 500 entries, readers polling, a writer posting")
+    from bench import live as live_bench
+
+    report["live"] = live_bench.run(env, wrk=wrk, seconds=wrk_seconds)
     report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     name = os.environ.get("BENCH_REPORT", "report")
     write_report(report, BENCH_DIR, name)
+    with (BENCH_DIR / f"{name}.md").open("a") as md:
+        md.write(live_bench.markdown(report["live"]))
     log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0
 
