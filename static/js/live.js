@@ -105,7 +105,11 @@
         placed = true;
       }
     });
-    if (!placed) stream.appendChild(element);
+    if (!placed) {
+      // Older than every entry shown: an edit on an older page, not news here.
+      if (stream.querySelector(".live-entry")) return 0;
+      stream.appendChild(element);
+    }
     var empty = stream.querySelector("[data-live-empty]");
     if (empty) empty.remove();
     return 1;
