@@ -17,14 +17,14 @@ import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, LiveEntry
 from artists.models import Artist
 
 FEED_LENGTH = 30
@@ -95,6 +95,14 @@ def feed_stories() -> QuerySet:
             "tags",
         )
         .defer("body", "search_vector")
+        # A live story stays one item; its updated date follows its latest entry.
+        .annotate(
+            latest_entry_at=Subquery(
+                LiveEntry.objects.filter(article=OuterRef("pk"))
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            )
+        )
         .order_by("-published_at", "-pk")
     )
 
@@ -152,7 +160,9 @@ class LatestStoriesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return max(item.updated_at, item.published_at)
+        return max(
+            filter(None, [item.updated_at, item.published_at, item.latest_entry_at])
+        )
 
     def item_extra_kwargs(self, item: Article) -> dict:
         largest = item.hero_image.largest

@@ -7,12 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
+from articles import live_updates
 from articles.lineup import about_jsonld
 from articles.models import Article
 from core.jsonld import breadcrumbs_jsonld, jsonld
 from core.urlcache import reverse_or_none, url_of
+
+LIVE_BLOG_UPDATES = 50
 
 
 def _absolute(request: HttpRequest, url: str) -> str:
@@ -76,7 +80,37 @@ def article_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
     about = about_jsonld(article)
     if about:
         data["about"] = about
+    if article.is_live_blog:
+        data.update(live_blog_jsonld(article, url))
     return {k: v for k, v in data.items() if v is not None}
+
+
+def live_blog_jsonld(article: Article, url: str) -> dict[str, Any]:
+    """What makes a live story a LiveBlogPosting: its coverage times and the latest
+    50 entries (one query), newest first."""
+    entries = live_updates.latest_updates(article, LIVE_BLOG_UPDATES)
+    updates = []
+    for entry in entries:
+        text = " ".join(strip_tags(entry.body).split())
+        updates.append(
+            {
+                "@type": "BlogPosting",
+                "headline": (entry.key_title or text or article.headline)[:110],
+                "url": f"{url}#{entry.anchor}",
+                "datePublished": entry.created_at.isoformat(),
+                "dateModified": entry.updated_at.isoformat(),
+                "articleBody": text,
+            }
+        )
+    data: dict[str, Any] = {"@type": "LiveBlogPosting", "liveBlogUpdate": updates}
+    if article.coverage_started_at:
+        data["coverageStartTime"] = article.coverage_started_at.isoformat()
+    if article.coverage_ended_at:
+        data["coverageEndTime"] = article.coverage_ended_at.isoformat()
+    if entries:
+        latest = max(entry.updated_at for entry in entries)
+        data["dateModified"] = max(latest, article.updated_at).isoformat()
+    return data
 
 
 def story_breadcrumbs(article: Article, request: HttpRequest) -> dict[str, Any]:

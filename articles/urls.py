@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import article, reactions, reports
+from articles.views import article, live, reactions, reports
 
 app_name = "articles"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path(
         "news/<str:slug>/reactions/", reactions.submit_reaction, name="submit_reaction"
     ),
+    path("news/<str:slug>/live/", live.older_entries, name="live_older"),
+    path("news/<str:slug>/live/updates/", live.live_updates_view, name="live_updates"),
     path("drafts/<int:pk>/preview/", article.article_preview, name="preview"),
     path("tags/<str:slug>/", article.tag_detail, name="tag"),
     path("tags/<str:slug>/feed/", feeds.TagStoriesFeed.as_view(), name="tag_feed"),

@@ -108,6 +108,7 @@ def main() -> int:
     from django.db import connection
 
     from bench import busy, calendar, load, measure, search_quality, seed
+    from bench import live as live_bench
     from bench.report import write_report
     from core import pagecache
 
@@ -200,6 +201,8 @@ def main() -> int:
                 "requests_served": served,
                 "workers": load.worker_rss_mb(master.pid),
             }
+    log("live coverage: 500 entries, readers polling, a writer posting")
+    report["live"] = live_bench.run(env, wrk=wrk, seconds=wrk_seconds)
     name = os.environ.get("BENCH_REPORT", "report")
     if os.environ.get("BENCH_BUSY", "1") != "0":
         log("busy day: readers while editors save and moderators approve")
@@ -209,6 +212,8 @@ def main() -> int:
     report["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_report(report, BENCH_DIR, name)
     search_quality.append_markdown(BENCH_DIR / f"{name}.md", report)
+    with (BENCH_DIR / f"{name}.md").open("a") as md:
+        md.write(live_bench.markdown(report["live"]))
     log(f"wrote {BENCH_DIR / name}.md and {name}.json")
     return 0
 

@@ -35,6 +35,10 @@ GROUP_PERMISSIONS: dict[str, tuple[list[str], list[str]]] = {
             "articles.view_correction",
             "articles.view_socialpost",
             "articles.add_socialpost",
+            # Live coverage: post and edit entries (on their own stories: articles.live).
+            "articles.add_liveentry",
+            "articles.change_liveentry",
+            "articles.view_liveentry",
             "taggit.add_tag",
             "taggit.view_tag",
             "artists.view_*",

@@ -33,6 +33,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 import jinja2
+from articles import live_updates
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
 from articles.lineup import story_lineup
@@ -190,6 +191,7 @@ GLOBALS = {
         "discography/_release_drop.html",
         lambda request, release: calendar_helpers.release_drop(release),
     ),
+    "live_coverage": _partial("articles/_live.html", live_updates.coverage_block),
     "reactions_block": _partial(
         "articles/_reactions.html", story_helpers.reactions_block
     ),

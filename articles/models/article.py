@@ -416,6 +416,10 @@ class Article(models.Model):
         max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     published_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
+    # Live coverage (articles.models.live_entries): set by articles.live only.
+    is_live_blog = models.BooleanField("live coverage", default=False, editable=False)
+    coverage_started_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
+    coverage_ended_at = PlausibleDateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -613,6 +617,11 @@ class Article(models.Model):
             and self.published_at is not None
             and not self.is_live
         )
+
+    @property
+    def is_covered_live(self) -> bool:
+        """Live coverage running now: the badge shows and readers' pages poll."""
+        return self.is_live_blog and self.coverage_ended_at is None
 
     @property
     def last_noted_at(self):

@@ -16,6 +16,7 @@ from articles.models import (
     BannedWord,
     Byline,
     FanReaction,
+    LiveEntry,
     Section,
     SocialPost,
     Transition,
@@ -80,6 +81,7 @@ def things(people) -> dict[type[models.Model], models.Model]:
             message_digest="d" * 64,
         ),
         BannedWord: BannedWord.objects.create(word="scam"),
+        LiveEntry: LiveEntry.objects.create(article=live, body="<p>Doors open</p>"),
         SocialPost: SocialPost.objects.create(
             platform="x", post_id="1", url="https://x.com/iu/status/1", text="Hi"
         ),

@@ -13,7 +13,9 @@ import re
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from django.utils.timezone import now
 
+from articles.models import LiveEntry
 from articles.views.article import preview_token
 from core.pagecache import CachedPagesWSGI
 from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -44,6 +46,10 @@ def urls(db) -> dict[str, str]:
     story.tags.add("K-pop")
     story.bylines.create(author=author, position=0)
     draft = ArticleFactory(headline="Secret draft")
+    coverage = ArticleFactory(
+        slug="live-night", published=True, is_live_blog=True, coverage_started_at=now()
+    )
+    entry = LiveEntry.objects.create(article=coverage, body="<p>Doors open</p>")
     return {
         "/": "/",
         "/healthz": "/healthz",
@@ -67,6 +73,8 @@ def urls(db) -> dict[str, str]:
         "/artists/<str:slug>/": iu.get_absolute_url(),
         "/artists/<str:slug>/feed/": "/artists/iu/feed/",
         "/albums/<str:slug>/": release.get_absolute_url(),
+        "/news/<str:slug>/live/": f"/news/live-night/live/?before={entry.pk}",
+        "/news/<str:slug>/live/updates/": f"/news/live-night/live/updates/?after={entry.pk}",
     }
 
 

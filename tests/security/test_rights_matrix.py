@@ -48,6 +48,8 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "articles.Author": ("v", set()),
         "articles.Transition": ("v", set()),
         "articles.SocialPost": ("va", set()),
+        # entries are posted from the live desk; theirs to edit on their own stories
+        "articles.LiveEntry": ("v", set()),
         "taggit.Tag": ("va", set()),  # merging tags is for editors
         "artists.Agency": ("v", set()),
         "artists.Artist": ("v", set()),
@@ -71,6 +73,8 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "articles.Transition": ("v", set()),  # the audit trail is never edited
         "articles.ArticleSlugHistory": (EDITORIAL_FULL, {"delete_selected"}),
         "articles.SocialPost": (EDITORIAL_FULL, {"fetch_details", "delete_selected"}),
+        # posted from the live desk, removed as an event readers receive: no add/delete
+        "articles.LiveEntry": ("vc", set()),
         # editors read reactions; deciding is the moderators' job
         "articles.FanReaction": ("v", set()),
         "taggit.Tag": (EDITORIAL_FULL, {"render_tag_form", "delete_selected"}),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo as articles_demo
+from articles import live_demo
 from artists import demo as artists_demo
 from discography import demo as discography_demo
 from newsroom.groups import EDITORS, MODERATORS
@@ -25,4 +26,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  articles: {summary}")
         self.stdout.write(f"  search: {search_demo.load()}")
+        self.stdout.write(f"  live coverage: {live_demo.load()}")
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
