@@ -12,17 +12,20 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         # Connect the receivers: the embed sync on a story's save, tags' slugs.
-        from articles import embeds, tags  # noqa: F401
+        from articles import embeds, reads, tags  # noqa: F401
         from articles.models import (
             Article,
             BannedWord,
             ReactionDecision,
             ReactionFlag,
+            StoryReads,
         )
 
         # Readers never see the moderation record or the word list; everything else
         # of stories (and the tags they wear) shows on public pages.
-        private = {ReactionFlag, ReactionDecision, BannedWord}
+        # Read counts change every few seconds and show only through lists
+        # remembered for a minute (articles.reads), never through a save.
+        private = {ReactionFlag, ReactionDecision, BannedWord, StoryReads}
         pagecache.register_public_models(
             *(
                 model
@@ -33,3 +36,4 @@ class ArticlesConfig(AppConfig):
             TaggedItem,
         )
         pagecache.register_schedule(Article.objects.next_go_live)
+        pagecache.register_schedule(reads.next_lists_refresh)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import article, reactions
+from articles.views import article, reactions, reads
 
 app_name = "articles"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("sections/<str:slug>/", article.section_detail, name="section"),
     path("authors/<str:slug>/", article.author_detail, name="author"),
     path("reactions/token/", reactions.reaction_token, name="reaction_token"),
+    path("reads/", reads.count_read, name="read_beacon"),
 ]
 
 # Stories about an artist, at the artist's address and under the artists' names

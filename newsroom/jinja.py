@@ -33,6 +33,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 import jinja2
+from articles import reads as story_reads
+from articles import sharing
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
 from core.jsonld import jsonld
@@ -40,7 +42,7 @@ from core.sanitize import clean_html
 from core.urlcache import cached_reverse, reverse_or_none, url_of
 from discography import templating as music_helpers
 from jinja2 import pass_context
-from newsroom import seo
+from newsroom import cards, seo
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -188,6 +190,25 @@ GLOBALS = {
         lambda context, article: story_jsonld(article, context["request"])
     ),
 }
+
+
+# What readers come back for (issue 24): pictures on every card, fresh times,
+# trending and most-read lists, share links.
+FILTERS.update(
+    {
+        "card_image": cards.card_image,
+        "is_fresh": cards.is_fresh,
+        "stand_in": cards.stand_in_kind,
+        "time_ago": cards.time_ago,
+    }
+)
+GLOBALS.update(
+    {
+        "most_read": story_reads.most_read,
+        "share_links": sharing.share_links,
+        "trending_stories": story_reads.trending_stories,
+    }
+)
 
 
 def environment(**options: Any) -> jinja2.Environment:

@@ -5,5 +5,6 @@ Each module lists what it exports in ``__all__``.
 
 from articles.models.article import *  # noqa: F403
 from articles.models.reactions import *  # noqa: F403
+from articles.models.reads import *  # noqa: F403
 from articles.models.social import *  # noqa: F403
 from articles.models.topics import *  # noqa: F403
