@@ -152,6 +152,11 @@ class Artist(models.Model):
     )
     debuted_on = PlausibleDateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    fandom_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the fans call themselves, for example ARMY or Bunnies.",
+    )
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
     photo = RenditionImageField(
         upload_to="artists/%Y/",

@@ -25,6 +25,7 @@ from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
+from discography.streaming import Service, check_service_url
 
 __all__ = [
     "MusicVideo",
@@ -124,7 +125,8 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> Self:
-        """The release page: label, credits, tracks with features and videos.
+        """The release page: label, credits, tracks with features and videos, and
+        where to stream it.
 
         One query per level (release, credits, tracks, features, videos, cast), so a
         long tracklist costs no more queries than a single.
@@ -148,6 +150,7 @@ class ReleaseQuerySet(models.QuerySet):
                     ),
                 ),
             ),
+            "streaming_links",
         )
 
     def by_artist(self, artist: Artist) -> Self:
@@ -469,3 +472,30 @@ class MusicVideo(models.Model):
     def youtube_id(self) -> str | None:
         parsed = parse_video_url(self.video_url)
         return parsed[1] if parsed and parsed[0] == "youtube" else None
+
+
+class StreamingLink(models.Model):
+    """Where readers can listen to a release: one link per streaming service."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="streaming_links"
+    )
+    service = models.CharField(max_length=16, choices=Service.choices)
+    url = models.URLField("URL", max_length=500, validators=[http_url])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "service"],
+                name="one_streaming_link_per_service",
+                violation_error_message="This service is already listed.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()}: {self.url}"
+
+    def clean(self) -> None:
+        check_service_url(self.service, self.url)

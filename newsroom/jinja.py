@@ -205,6 +205,10 @@ FILTERS.update(
 GLOBALS.update(
     {
         "most_read": story_reads.most_read,
+        "release_news": _partial(
+            "articles/_release_news.html",
+            lambda request, *args: story_helpers.release_news(*args),
+        ),
         "share_links": sharing.share_links,
         "trending_stories": story_reads.trending_stories,
     }
