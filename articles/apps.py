@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         # Connect the receivers: the embed sync on a story's save, tags' slugs.
-        from articles import embeds, reads, tags  # noqa: F401
+        from articles import embeds, tags  # noqa: F401
         from articles.models import (
             Article,
             BannedWord,
@@ -36,4 +36,3 @@ class ArticlesConfig(AppConfig):
             TaggedItem,
         )
         pagecache.register_schedule(Article.objects.next_go_live)
-        pagecache.register_schedule(reads.next_lists_refresh)

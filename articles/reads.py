@@ -1,7 +1,7 @@
 """First-party read counting, and the lists built from it (trending, most read).
 
 How a read is counted, without a tracker:
-- the story page loads ``static/js/reads.js`` (same origin, CSP-safe) which, once the
+- the story page loads ``static/js/site.js`` (same origin, CSP-safe) which, once the
   page has been visible for a moment, sends one small POST to ``/reads/`` naming the
   story: it works the same for pages served from the page cache;
 - the server drops it when it comes from a known bot, a prefetch or prerender, another
@@ -28,11 +28,10 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -40,6 +39,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section, StoryReads
 from artists.models import Artist
+from core import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,9 @@ TRENDING_SECONDS = int(getattr(settings, "READS_TRENDING_SECONDS", 60))
 HALF_LIFE_HOURS = float(getattr(settings, "READS_HALF_LIFE_HOURS", 6))
 TRENDING_WINDOW = datetime.timedelta(hours=48)
 MOST_READ_WINDOW = datetime.timedelta(days=7)
+TRENDING_KEY = "reads:trending:v2"
+# How many trending stories are kept (a page shows up to five, one may be itself).
+TRENDING_SIZE = 8
 # The editors' chart: one bar per hour for this long after publication, then per day.
 HOURLY_CHART_SPAN = datetime.timedelta(hours=48)
 _MAX_PENDING = 50_000
@@ -175,8 +178,10 @@ def flush_reads() -> int:
             if story_id in live:
                 _add_to_bucket(story_id, hour, reads)
                 touched += 1
+        if touched:
+            refresh_trending()
         return touched
-    except DatabaseError:
+    except Exception:  # database or cache away: these counts are lost, nothing else
         logger.warning("could not write %d read buckets", len(taken), exc_info=True)
         return 0
 
@@ -195,15 +200,6 @@ def _add_to_bucket(story_id: int, hour: datetime.datetime, reads: int) -> None:
 # ---- lists for readers ----
 
 
-def _remembered_ids(key: str, compute: Callable[[], list[int]]) -> list[int]:
-    """Ids worked out at most once per TRENDING_SECONDS across processes."""
-    ids = cache.get(key)
-    if ids is None:
-        ids = compute()
-        cache.set(key, ids, TRENDING_SECONDS)
-    return ids
-
-
 def trending_scores(now: datetime.datetime | None = None) -> dict[int, float]:
     """Reads of the last two days, each hour's weighed down by its age (decay)."""
     now = now or timezone.now()
@@ -218,10 +214,26 @@ def trending_scores(now: datetime.datetime | None = None) -> dict[int, float]:
     return scores
 
 
-def _trending_ids(limit: int) -> list[int]:
+def refresh_trending(*, force: bool = False) -> list[int] | None:
+    """Work "trending now" out again, at most once per TRENDING_SECONDS across
+    processes (``force`` skips that wait); returns the new ids, None when skipped.
+
+    Called after reads are written, never by a page: pages only read the answer
+    (no query when nothing trends). Decay weighs every story by the same factor as
+    time passes, so between reads the order cannot change: recomputing when reads
+    arrive keeps it exact. Kept two days, so a site with no reads at all stops
+    showing a stale list."""
+    if not force and not cache.add("reads:trending:fresh", 1, TRENDING_SECONDS):
+        return None
     scores = trending_scores()
-    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))
-    return ranked[:limit]
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:TRENDING_SIZE]
+    shown_before = (cache.get(TRENDING_KEY) or [])[:TRENDING_SIZE]
+    cache.set(TRENDING_KEY, ranked, int(TRENDING_WINDOW.total_seconds()))
+    if ranked != shown_before:
+        # Cached pages show the list: they are rendered again, at most once a
+        # minute, and only when it changed.
+        pagecache.content_changed()
+    return ranked
 
 
 def _in_order(stories: QuerySet, ids: list[int]) -> list[Article]:
@@ -230,36 +242,35 @@ def _in_order(stories: QuerySet, ids: list[int]) -> list[Article]:
 
 
 def trending_stories(*, limit: int = 5, exclude: int | None = None) -> list[Article]:
-    """ "Trending now": two queries at most (the scores once a minute, the cards)."""
-    ids = _remembered_ids("reads:trending:v1", lambda: _trending_ids(limit + 1))
+    """ "Trending now": one query for the cards (none when nothing trends); a cache
+    that cannot answer shows nothing rather than breaking the page."""
+    try:
+        ids = cache.get(TRENDING_KEY) or []
+    except Exception:
+        logger.warning("trending: cache unavailable", exc_info=True)
+        return []
     ids = [pk for pk in ids if pk != exclude][:limit]
     if not ids:
         return []
     return _in_order(Article.objects.published().for_listing(), ids)
 
 
-def _most_read_ids(stories: QuerySet, limit: int) -> list[int]:
-    since = timezone.now() - MOST_READ_WINDOW
-    buckets = StoryReads.objects.since(since).filter(
-        article__in=stories.published().values("pk")
-    )
-    return [row["article_id"] for row in buckets.per_story()[:limit]]
-
-
 def most_read(
     *, section: Section | None = None, artist: Artist | None = None, limit: int = 5
 ) -> list[Article]:
-    """ "Most read this week", site-wide, in a section or about an artist."""
-    stories = Article.objects.all()
-    key = "reads:most-read:v1"
+    """ "Most read this week", site-wide, in a section or about an artist: one query
+    (the cards with their week's reads), over the stories read this week only."""
+    since = timezone.now() - MOST_READ_WINDOW
+    read_this_week = StoryReads.objects.since(since).values("article_id")
+    stories = Article.objects.published().for_listing().filter(pk__in=read_this_week)
     if section is not None:
-        stories, key = stories.filter(section=section), f"{key}:section:{section.pk}"
+        stories = stories.filter(section=section)
     if artist is not None:
-        stories, key = stories.filter(artists=artist), f"{key}:artist:{artist.pk}"
-    ids = _remembered_ids(key, lambda: _most_read_ids(stories, limit))
-    if not ids:
-        return []
-    return _in_order(Article.objects.published().for_listing(), ids)
+        stories = stories.filter(artists=artist)
+    ranked = with_read_counts(stories, since=since).order_by(
+        "-total_reads", "-published_at", "-pk"
+    )
+    return list(ranked[:limit])
 
 
 # ---- what editors see ----
@@ -307,9 +318,3 @@ def reads_chart(article: Article, *, now=None) -> list[dict]:
         for row in buckets.filter(hour__gte=start + HOURLY_CHART_SPAN).per_day():
             bars.append({"start": row["day"], "reads": row["total"], "per": "day"})
     return bars
-
-
-def next_lists_refresh() -> datetime.datetime:
-    """When the lists above may change next: the page cache keeps no page longer
-    (core.pagecache.register_schedule), so "trending now" is never a minute stale."""
-    return timezone.now() + datetime.timedelta(seconds=TRENDING_SECONDS)

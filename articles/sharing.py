@@ -3,7 +3,7 @@
 No network's script or button is loaded: each link is an ordinary ``<a href>`` to the
 network's own share page, so nothing leaves the reader's browser before they click.
 "Copy link" and the phone's share sheet (Web Share API) are buttons that
-static/js/reader.js reveals where the browser supports them.
+static/js/site.js reveals where the browser supports them.
 """
 
 from __future__ import annotations

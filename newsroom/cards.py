@@ -25,6 +25,8 @@ _PICTURES = {
     Artist: ("photo", "photo_width", "photo_height", "photo_renditions", "photo_alt"),
     Release: ("cover", "cover_width", "cover_height", "cover_renditions", "cover_alt"),
 }
+# The size given for a picture whose size is not known (cards crop to their box).
+UNKNOWN_SIDE = 400
 STAND_IN = {Article: "story", Artist: "person", Release: "disc"}
 
 
@@ -33,8 +35,8 @@ class CardImage:
     src: str
     srcset_webp: str
     srcset_fallback: str
-    width: int | None
-    height: int | None
+    width: int
+    height: int
 
 
 def card_image(item: Any) -> CardImage | None:
@@ -54,12 +56,11 @@ def card_image(item: Any) -> CardImage | None:
             src, webp, fallback = image.url, "", ""
     except (ValueError, OSError):
         return None
+    width, height = getattr(item, width_name, None), getattr(item, height_name, None)
+    if not (width and height):  # not measured yet: the card's box is square
+        width = height = UNKNOWN_SIDE
     return CardImage(
-        src=src,
-        srcset_webp=webp,
-        srcset_fallback=fallback,
-        width=getattr(item, width_name, None),
-        height=getattr(item, height_name, None),
+        src=src, srcset_webp=webp, srcset_fallback=fallback, width=width, height=height
     )
 
 
@@ -82,7 +83,7 @@ def is_fresh(moment: datetime.datetime | None, now=None) -> bool:
 
 
 def time_ago(moment: datetime.datetime, now=None) -> str:
-    """ "just now", "1 minute ago", "5 hours ago" (static/js/reader.js says the same)."""
+    """ "just now", "1 minute ago", "5 hours ago" (static/js/site.js says the same)."""
     seconds = max(0, int(((now or timezone.now()) - moment).total_seconds()))
     if seconds < 60:
         return "just now"

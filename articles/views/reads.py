@@ -1,4 +1,4 @@
-"""The read beacon: one small same-origin POST per story view (static/js/reads.js)."""
+"""The read beacon: one small same-origin POST per story view (static/js/site.js)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,9 @@ from tests.discography.factories import (
 pytestmark = pytest.mark.django_db
 
 # The release page, cold: release (+ label and its parent, joined); credits (+ artist);
-# tracks; features (+ artist); music videos (+ director profile); cast.
-RELEASE_QUERIES = 6
+# tracks; features (+ artist); music videos (+ director profile); cast; the stories
+# about the release (its streaming links ride in the release's own query).
+RELEASE_QUERIES = 7
 
 
 @pytest.fixture
