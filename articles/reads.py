@@ -318,3 +318,27 @@ def reads_chart(article: Article, *, now=None) -> list[dict]:
         for row in buckets.filter(hour__gte=start + HOURLY_CHART_SPAN).per_day():
             bars.append({"start": row["day"], "reads": row["total"], "per": "day"})
     return bars
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 120
+
+
+def chart_context(article: Article, *, now=None) -> dict:
+    """What ``admin/articles/_story_reads.html`` draws: bars scaled to the chart,
+    with the numbers kept for the table beside it (two queries)."""
+    bars = reads_chart(article, now=now) if article.published_at else []
+    tallest = max((bar["reads"] for bar in bars), default=0) or 1
+    step = CHART_WIDTH / max(len(bars), 1)
+    for index, bar in enumerate(bars):
+        bar["x"] = round(index * step, 2)
+        bar["width"] = round(max(step - 1, 1), 2)
+        bar["height"] = round(bar["reads"] / tallest * (CHART_HEIGHT - 4), 2)
+        bar["y"] = round(CHART_HEIGHT - bar["height"], 2)
+    return {
+        "article": article,
+        "bars": bars,
+        "total": sum(bar["reads"] for bar in bars),
+        "chart_width": CHART_WIDTH,
+        "chart_height": CHART_HEIGHT,
+        "hourly_count": sum(1 for bar in bars if bar["per"] == "hour"),
+    }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import article, reactions, reads
+from articles.views import article, reactions, reads, reads_admin
 
 app_name = "articles"
 
@@ -12,6 +12,7 @@ urlpatterns = [
         "news/<str:slug>/reactions/", reactions.submit_reaction, name="submit_reaction"
     ),
     path("drafts/<int:pk>/preview/", article.article_preview, name="preview"),
+    path("drafts/<int:pk>/reads/", reads_admin.story_reads, name="story_reads"),
     path("tags/<str:slug>/", article.tag_detail, name="tag"),
     path("tags/<str:slug>/feed/", feeds.TagStoriesFeed.as_view(), name="tag_feed"),
     path("sections/<str:slug>/", article.section_detail, name="section"),

@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services
+from articles.admin.reads import ReadsAdminMixin
 from articles.forms import ArticleAdminForm
 from articles.matching import suggest_related
 from articles.models import (
@@ -133,7 +134,7 @@ class StatusListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SanitizeReportAdminMixin, VersionAdmin):
+class ArticleAdmin(ReadsAdminMixin, SanitizeReportAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"

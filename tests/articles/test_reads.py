@@ -302,3 +302,41 @@ def test_the_story_page_carries_the_beacon_and_loads_nothing_from_elsewhere(clie
     assert 'data-read-beacon="/reads/"' in html
     assert "/static/js/site.js" in html
     assert '<script src="http' not in html and "<iframe" not in html
+
+
+def test_the_story_list_shows_reads_and_sorts_by_them(client):
+    client.force_login(editor())
+    hour = reads.on_the_hour(timezone.now())
+    popular = ArticleFactory(published=True, headline="Popular one")
+    quiet = ArticleFactory(published=True, headline="Quiet one")
+    StoryReads.objects.create(article=popular, hour=hour, reads=1234)
+    response = client.get("/admin/articles/article/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "column-reads" in html and "1234" in html
+    ordered = client.get("/admin/articles/article/", {"o": "-8"})
+    assert ordered.status_code == 200
+    assert quiet.headline in ordered.content.decode()
+
+
+def test_the_story_page_of_the_admin_charts_its_reads(client):
+    client.force_login(editor())
+    story = ArticleFactory(published=True, headline="Charted <b>story</b>")
+    StoryReads.objects.create(
+        article=story, hour=reads.on_the_hour(story.published_at), reads=7
+    )
+    html = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "story-reads__chart" in html and "<strong>7</strong> reads" in html
+    assert "Charted <b>story</b>" not in html
+    page = client.get(reverse("articles:story_reads", args=[story.pk]))
+    assert page.status_code == 200 and b"story-reads__chart" in page.content
+
+
+def test_the_reads_page_is_for_staff_who_may_see_the_story(client):
+    story = ArticleFactory()  # a draft by someone else
+    url = reverse("articles:story_reads", args=[story.pk])
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 404
+    client.force_login(editor())
+    assert client.get(url).status_code == 200
