@@ -19,6 +19,7 @@ class ArticlesConfig(AppConfig):
             EventNotice,
             ReactionDecision,
             ReactionFlag,
+            StoryReads,
         )
         from discography.events import event_changed, register_story_lookup
 
@@ -30,7 +31,9 @@ class ArticlesConfig(AppConfig):
 
         # Readers never see the moderation record or the word list; everything else
         # of stories (and the tags they wear) shows on public pages.
-        private = {ReactionFlag, ReactionDecision, BannedWord, EventNotice}
+        # Read counts change every few seconds and show only through lists
+        # remembered for a minute (articles.reads), never through a save.
+        private = {ReactionFlag, ReactionDecision, BannedWord, EventNotice, StoryReads}
         pagecache.register_public_models(
             *(
                 model

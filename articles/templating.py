@@ -141,3 +141,18 @@ def artist_news(artist, count: int = ARTIST_NEWS_COUNT) -> dict:
         .order_by("-published_at", "-pk")
     )
     return {"artist": artist, "stories": list(stories[:count]), "hide_byline": True}
+
+
+RELEASE_NEWS_COUNT = 6
+
+
+def release_news(release, count: int = RELEASE_NEWS_COUNT) -> dict:
+    """The newest published stories about a release (one query), for its page: the
+    discography app shows them without knowing about stories."""
+    stories = (
+        Article.objects.published()
+        .for_listing()
+        .filter(releases=release)
+        .order_by("-published_at", "-pk")
+    )
+    return {"release": release, "stories": list(stories[:count]), "hide_byline": True}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import article, live, reactions, reports
+from articles.views import article, live, reactions, reads, reads_admin, reports
 
 app_name = "articles"
 
@@ -14,12 +14,14 @@ urlpatterns = [
     path("news/<str:slug>/live/", live.older_entries, name="live_older"),
     path("news/<str:slug>/live/updates/", live.live_updates_view, name="live_updates"),
     path("drafts/<int:pk>/preview/", article.article_preview, name="preview"),
+    path("drafts/<int:pk>/reads/", reads_admin.story_reads, name="story_reads"),
     path("tags/<str:slug>/", article.tag_detail, name="tag"),
     path("tags/<str:slug>/feed/", feeds.TagStoriesFeed.as_view(), name="tag_feed"),
     path("sections/<str:slug>/", article.section_detail, name="section"),
     path("authors/<str:slug>/", article.author_detail, name="author"),
     path("reactions/token/", reactions.reaction_token, name="reaction_token"),
     path("reactions/<int:pk>/report/", reports.report_reaction, name="report_reaction"),
+    path("reads/", reads.count_read, name="read_beacon"),
 ]
 
 # Stories about an artist, at the artist's address and under the artists' names

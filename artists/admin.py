@@ -135,6 +135,7 @@ class ArtistAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Dates and place", {"fields": ["began_on", "debuted_on", "country"]}),
+        ("Fans", {"fields": ["fandom_name"]}),
         ("Agencies", {"fields": ["agencies"]}),
         ("Biography", {"fields": ["bio"]}),
         (

@@ -46,8 +46,11 @@ ARTISTS = [
             ("the LILAC singer", Alias.EPITHET),
             ("Nation's little sister", Alias.EPITHET),
         ],
+        "fandom_name": "UAENA",
         "links": [
             (ArtistLink.Kind.YOUTUBE, "https://www.youtube.com/@dlwlrma"),
+            (ArtistLink.Kind.INSTAGRAM, "https://www.instagram.com/dlwlrma/"),
+            (ArtistLink.Kind.X, "https://x.com/_IUofficial"),
         ],
     },
     {
@@ -93,8 +96,17 @@ ARTISTS = [
             ("Bangtan Boys", Alias.NICKNAME),
             ("Beyond The Scene", Alias.NICKNAME),
         ],
+        "fandom_name": "ARMY",
         "links": [
             (ArtistLink.Kind.WEBSITE, "https://ibighit.com/bts/"),
+            (ArtistLink.Kind.X, "https://x.com/bts_bighit"),
+            (
+                ArtistLink.Kind.INSTAGRAM,
+                "https://www.instagram.com/bts.bighitofficial/",
+            ),
+            (ArtistLink.Kind.WEVERSE, "https://weverse.io/bts"),
+            (ArtistLink.Kind.TIKTOK, "https://www.tiktok.com/@bts_official_bighit"),
+            (ArtistLink.Kind.YOUTUBE, "https://www.youtube.com/@BTS"),
         ],
     },
     {
@@ -111,6 +123,7 @@ ARTISTS = [
         ),
         "agencies": ["ador"],
         "aliases": [("New Jeans", Alias.MISSPELLING)],
+        "fandom_name": "Bunnies",
         "links": [],
     },
     {
@@ -154,9 +167,63 @@ ARTISTS = [
     },
 ]
 
+# BTS's seven members from public facts: (slug, stage name, Hangul stage name,
+# birth name, Hangul birth name, born, positions). All debuted with the group.
+BTS_MEMBERS = [
+    ("rm", "RM", "알엠", "Kim Namjoon", "김남준", (1994, 9, 12), "leader, rapper"),
+    ("jin", "Jin", "진", "Kim Seokjin", "김석진", (1992, 12, 4), "vocalist"),
+    ("suga", "Suga", "슈가", "Min Yoongi", "민윤기", (1993, 3, 9), "rapper"),
+    (
+        "j-hope",
+        "J-Hope",
+        "제이홉",
+        "Jung Hoseok",
+        "정호석",
+        (1994, 2, 18),
+        "rapper, dancer",
+    ),
+    (
+        "jimin",
+        "Jimin",
+        "지민",
+        "Park Jimin",
+        "박지민",
+        (1995, 10, 13),
+        "vocalist, dancer",
+    ),
+    (
+        "jung-kook",
+        "Jung Kook",
+        "정국",
+        "Jeon Jungkook",
+        "전정국",
+        (1997, 9, 1),
+        "vocalist",
+    ),
+]
+BTS_DEBUT = datetime.date(2013, 6, 13)
+ARTISTS += [
+    {
+        "slug": slug,
+        "name": name,
+        "native_name": native,
+        "kind": Artist.Kind.PERSON,
+        "disambiguation": "member of BTS",
+        "began_on": datetime.date(*born),
+        "debuted_on": BTS_DEBUT,
+        "country": "South Korea",
+        "bio": f"<p>{name}, born {birth_name}, is one of the seven members of BTS.</p>",
+        "agencies": ["bighit-music"],
+        "aliases": [(birth_name, Alias.BIRTH_NAME), (hangul_birth, Alias.BIRTH_NAME)],
+        "links": [],
+    }
+    for slug, name, native, birth_name, hangul_birth, born, _role in BTS_MEMBERS
+]
+
 MEMBERSHIPS = [
     # (member slug, group slug, role, began_on)
-    ("v", "bts", "vocalist", datetime.date(2013, 6, 13)),
+    *((slug, "bts", role, BTS_DEBUT) for slug, *_rest, role in BTS_MEMBERS),
+    ("v", "bts", "vocalist", BTS_DEBUT),
     ("hyein", "newjeans", "vocalist", datetime.date(2022, 7, 22)),
 ]
 

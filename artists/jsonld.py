@@ -58,7 +58,7 @@ def artist_jsonld(
         data["foundingDate"] = artist.debuted_on.isoformat()
     if artist.photo:
         data["image"] = request.build_absolute_uri(artist.photo.url)
-    links = [link.url for link in artist.links.all()]
+    links = [link.url for link in artist.link_list]
     if links:
         data["sameAs"] = links
     agencies = list(artist.agencies.all())

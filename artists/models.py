@@ -19,6 +19,7 @@ from django.utils import timezone
 from artists.slugs import name_key, unique_names, unique_slug
 from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
+from core.rows import CarriedList
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 from photos.fields import LibraryPhotoField
@@ -105,12 +106,12 @@ class ArtistQuerySet(models.QuerySet):
         return self.order_by("sort_name", "name", "pk")
 
     def for_profile(self) -> Self:
-        """Everything the profile page shows about the artist, in a fixed few queries."""
+        """Everything the profile page shows about the artist, in a fixed few queries
+        (the official links ride in the artist's own query)."""
         return self.prefetch_related(
             "aliases",
-            "links",
             Prefetch("agencies", queryset=Agency.objects.select_related("parent")),
-        )
+        ).annotate(**CarriedList.annotations(Artist, "link_list"))
 
 
 class Artist(models.Model):
@@ -153,6 +154,11 @@ class Artist(models.Model):
     )
     debuted_on = PlausibleDateField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    fandom_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the fans call themselves, for example ARMY or Bunnies.",
+    )
     bio = models.TextField(blank=True, help_text="A short biography (rich text).")
     photo = RenditionImageField(
         upload_to="artists/%Y/",
@@ -203,6 +209,14 @@ class Artist(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArtistQuerySet.as_manager()
+
+    # The official links, in position order, carried by for_profile() (core.rows).
+    link_list = CarriedList(
+        "artists.ArtistLink",
+        parent="artist",
+        fields=("id", "kind", "url", "position"),
+        order_by=("position", "id"),
+    )
 
     class Meta:
         ordering = ["sort_name", "name"]

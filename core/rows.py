@@ -22,6 +22,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import NotSupportedError, connections, models
 from django.db.models import Aggregate, OuterRef, Q, Subquery
@@ -214,14 +215,15 @@ class CarriedList:
 
     def __init__(
         self,
-        model: type[models.Model],
+        model: type[models.Model] | str,
         *,
         parent: str,
         fields: Sequence[str],
         order_by: Sequence[str] = (),
         where: Q | None = None,
     ) -> None:
-        self.model = model
+        # "app_label.Model" for rows defined below their parent (an artist's links).
+        self._model = model
         self.parent = parent
         self.fields = tuple(fields)
         self.order_by = tuple(order_by)
@@ -231,6 +233,12 @@ class CarriedList:
     def __set_name__(self, owner: type[models.Model], name: str) -> None:
         self.name = name
         self.annotation = f"{name}_json"
+
+    @property
+    def model(self) -> type[models.Model]:
+        if isinstance(self._model, str):
+            self._model = apps.get_model(self._model)
+        return self._model
 
     def rows(self, parent: Any) -> models.QuerySet:
         """The list's rows for one parent (a primary key, or ``OuterRef("pk")``)."""

@@ -17,6 +17,7 @@ from discography.models import (
     MusicVideo,
     Release,
     ReleaseCredit,
+    StreamingLink,
     Track,
     TrackFeature,
 )
@@ -92,6 +93,15 @@ class TrackInline(SortableInlineMixin, admin.TabularInline):
     show_change_link = True  # featured artists are edited on the track's page
 
 
+class StreamingLinkInline(SortableInlineMixin, admin.TabularInline):
+    """Melon, Spotify, Apple Music, YouTube Music: each link is checked against
+    its service (StreamingLink.clean)."""
+
+    model = StreamingLink
+    extra = 0
+    fields = ["service", "url", "position"]
+
+
 @admin.register(Release)
 class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
     sanitized_fields = {"description": clean_html}
@@ -123,7 +133,7 @@ class ReleaseAdmin(SanitizeReportAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["label"]
     readonly_fields = ["cover_preview"]
-    inlines = [ReleaseCreditInline, TrackInline]
+    inlines = [ReleaseCreditInline, TrackInline, StreamingLinkInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "released_on", "label"]}),
         (

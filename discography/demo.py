@@ -18,9 +18,11 @@ from discography.models import (
     MusicVideo,
     Release,
     ReleaseCredit,
+    StreamingLink,
     Track,
     TrackFeature,
 )
+from discography.streaming import Service
 
 LOVE_WINS_ALL_ON = datetime.date(2024, 1, 24)
 
@@ -39,6 +41,16 @@ DESCRIPTION = (
     "from the playful <em>Shopper</em> to the closing <em>Stan U</em>. The ballad "
     "<em>Love wins all</em> came out a month ahead as the lead single.</p>"
 )
+
+
+# Where to listen: each service's own search for the album (we link to no page
+# whose address we cannot vouch for).
+STREAMING = [
+    (Service.MELON, "https://www.melon.com/search/total/index.htm?q=IU+The+Winning"),
+    (Service.SPOTIFY, "https://open.spotify.com/search/IU%20The%20Winning"),
+    (Service.APPLE_MUSIC, "https://music.apple.com/search?term=IU%20The%20Winning"),
+    (Service.YOUTUBE_MUSIC, "https://music.youtube.com/search?q=IU+The+Winning"),
+]
 
 
 def load() -> str:
@@ -94,6 +106,12 @@ def load() -> str:
         },
     )
     video.cast.set([artists["iu"], artists["v"]])
+    for position, (service, url) in enumerate(STREAMING):
+        StreamingLink.objects.update_or_create(
+            release=release,
+            service=service,
+            defaults={"url": url, "position": position},
+        )
     events = load_events()
     return f"1 release with {len(TRACKS)} tracks and 1 music video; {events}"
 

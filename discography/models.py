@@ -23,6 +23,7 @@ from artists.models import Agency, Artist, http_url
 from artists.slugs import unique_slug
 from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
+from core.rows import CarriedList
 from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 from discography.events import (
@@ -32,6 +33,7 @@ from discography.events import (
     validate_time_zone,
 )
 from photos.fields import LibraryPhotoField
+from discography.streaming import Service, check_service_url
 
 __all__ = [
     "Event",
@@ -133,30 +135,35 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> Self:
-        """The release page: label, credits, tracks with features and videos.
+        """The release page: label, credits, tracks with features and videos, and
+        where to stream it.
 
         One query per level (release, credits, tracks, features, videos, cast), so a
         long tracklist costs no more queries than a single.
         """
-        return self.select_related("label__parent").prefetch_related(
-            Prefetch(
-                "credits", queryset=ReleaseCredit.objects.select_related("artist")
-            ),
-            Prefetch(
-                "tracks",
-                queryset=Track.objects.prefetch_related(
-                    Prefetch(
-                        "features",
-                        queryset=TrackFeature.objects.select_related("artist"),
-                    ),
-                    Prefetch(
-                        "music_videos",
-                        queryset=MusicVideo.objects.select_related(
-                            "director_artist"
-                        ).prefetch_related("cast"),
+        return (
+            self.select_related("label__parent")
+            .prefetch_related(
+                Prefetch(
+                    "credits", queryset=ReleaseCredit.objects.select_related("artist")
+                ),
+                Prefetch(
+                    "tracks",
+                    queryset=Track.objects.prefetch_related(
+                        Prefetch(
+                            "features",
+                            queryset=TrackFeature.objects.select_related("artist"),
+                        ),
+                        Prefetch(
+                            "music_videos",
+                            queryset=MusicVideo.objects.select_related(
+                                "director_artist"
+                            ).prefetch_related("cast"),
+                        ),
                     ),
                 ),
-            ),
+            )
+            .annotate(**CarriedList.annotations(Release, "streaming_link_list"))
         )
 
     def by_artist(self, artist: Artist) -> Self:
@@ -174,6 +181,33 @@ class ReleaseQuerySet(models.QuerySet):
             .filter(Q(is_main_credit=True) | Exists(featured))
             .newest_first()
         )
+
+
+class StreamingLink(models.Model):
+    """Where readers can listen to a release: one link per streaming service."""
+
+    release = models.ForeignKey(
+        "Release", on_delete=models.CASCADE, related_name="streaming_links"
+    )
+    service = models.CharField(max_length=16, choices=Service.choices)
+    url = models.URLField("URL", max_length=500, validators=[http_url])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "service"],
+                name="one_streaming_link_per_service",
+                violation_error_message="This service is already listed.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()}: {self.url}"
+
+    def clean(self) -> None:
+        check_service_url(self.service, self.url)
 
 
 class Release(models.Model):
@@ -250,6 +284,14 @@ class Release(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
+
+    # Carried in the release page's own query (core.rows.CarriedList).
+    streaming_link_list = CarriedList(
+        StreamingLink,
+        parent="release",
+        fields=("id", "service", "url", "position"),
+        order_by=("position", "id"),
+    )
 
     class Meta:
         ordering = ["-released_on", "title"]

@@ -34,6 +34,8 @@ from markupsafe import Markup, escape
 
 import jinja2
 from articles import live_updates
+from articles import reads as story_reads
+from articles import sharing
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
 from articles.lineup import story_lineup
@@ -43,7 +45,7 @@ from core.urlcache import cached_reverse, reverse_or_none, url_of
 from discography import event_templating as calendar_helpers
 from discography import templating as music_helpers
 from jinja2 import pass_context
-from newsroom import seo
+from newsroom import cards, seo
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -200,6 +202,29 @@ GLOBALS = {
         lambda context, article: story_jsonld(article, context["request"])
     ),
 }
+
+
+# What readers come back for (issue 24): pictures on every card, fresh times,
+# trending and most-read lists, share links.
+FILTERS.update(
+    {
+        "card_image": cards.card_image,
+        "is_fresh": cards.is_fresh,
+        "stand_in": cards.stand_in_kind,
+        "time_ago": cards.time_ago,
+    }
+)
+GLOBALS.update(
+    {
+        "most_read": story_reads.most_read,
+        "release_news": _partial(
+            "articles/_release_news.html",
+            lambda request, *args: story_helpers.release_news(*args),
+        ),
+        "share_links": sharing.share_links,
+        "trending_stories": story_reads.trending_stories,
+    }
+)
 
 
 def environment(**options: Any) -> jinja2.Environment:

@@ -21,6 +21,7 @@ from articles import services
 from articles.admin import history
 from articles.admin.changelist import MineFilter, StoryListMixin
 from articles.admin.editor import StoryEditorMixin
+from articles.admin.reads import ReadsAdminMixin
 from articles.forms import ArticleAdminForm
 from articles.matching import suggest_related
 from articles.models import (
@@ -137,7 +138,11 @@ class StatusListFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    StoryListMixin, StoryEditorMixin, SanitizeReportAdminMixin, VersionAdmin
+    ReadsAdminMixin,
+    StoryListMixin,
+    StoryEditorMixin,
+    SanitizeReportAdminMixin,
+    VersionAdmin,
 ):
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}

@@ -243,12 +243,26 @@ def _related_sql(kind: str, count: int) -> str:
             f"AND tag_id {where}"
         )
     return (
-        "SELECT a.id, a.headline, a.slug, a.published_at, %(flag)s AS is_picked "
+        f"SELECT {_RELATED_COLUMNS}, %(flag)s AS is_picked "
         f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
         f"WHERE {_LIVE_SQL.format(story='v')} AND v.id <> %s "
         f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
     )
 
+
+# The columns each arm selects before its flag (what a related-story card shows:
+# its link, date and picture), in the model's field order as Model.from_db wants.
+_RELATED_FIELDS = (
+    "id",
+    "headline",
+    "slug",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_renditions",
+    "published_at",
+)
+_RELATED_COLUMNS = ", ".join(f"a.{name}" for name in _RELATED_FIELDS)
 
 # live() in SQL for the hand-written statements ({story} names the story's table);
 # its parameters are the status and the moment, in that order.
@@ -258,7 +272,7 @@ _LIVE_SQL = "{story}.status = %s AND {story}.published_at <= %s"
 # approved ones: migration 0502), merged: the newest ``limit`` distinct ones (the
 # outer filter re-checks that each is live).
 _RELATED_BY_TOPICS_SQL = (
-    "SELECT a.id, a.headline, a.slug, a.published_at, 0 AS is_picked"
+    f"SELECT {_RELATED_COLUMNS}, 0 AS is_picked"
     " FROM articles_article a"
     f" WHERE {_LIVE_SQL.format(story='a')} AND a.id IN ("
     " SELECT n.article_id"
@@ -270,8 +284,6 @@ _RELATED_BY_TOPICS_SQL = (
     " GROUP BY n.article_id, n.published_at"
     " ORDER BY n.published_at DESC, n.article_id DESC LIMIT %s)"
 )
-# The columns each arm selects before its flag (what a related-story link shows).
-_RELATED_FIELDS = ("id", "headline", "slug", "published_at")
 _TAG_RE = re.compile(r"<[^>]*>")
 
 

@@ -181,7 +181,12 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _story_list(
         request,
         stories,
-        {"title": section.name, "kicker": "Section", "intro": section.description},
+        {
+            "title": section.name,
+            "kicker": "Section",
+            "intro": section.description,
+            "section": section,
+        },
     )
 
 

@@ -24,6 +24,15 @@ from search.query import SearchTerms
 
 M = TypeVar("M", bound=Model)
 
+# What an artist's or a release's result card shows as its picture (newsroom/cards.py).
+ARTIST_PICTURE_FIELDS = ("photo", "photo_width", "photo_height", "photo_renditions")
+RELEASE_PICTURE_FIELDS = (
+    "cover",
+    "cover_alt",
+    "cover_width",
+    "cover_height",
+    "cover_renditions",
+)
 # What a story hit shows: kicker, headline, snippet and date.
 STORY_HIT_FIELDS = (
     "headline",
@@ -33,6 +42,11 @@ STORY_HIT_FIELDS = (
     "published_at",
     "section__name",
     "section__slug",
+    # The result's picture (newsroom/cards.py).
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_renditions",
 )
 
 

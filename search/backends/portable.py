@@ -36,6 +36,8 @@ from articles.models import Article
 from artists.models import Artist, ArtistAlias
 from discography.models import Release, ReleaseCredit, Track, TrackFeature
 from search.backends.base import (
+    ARTIST_PICTURE_FIELDS,
+    RELEASE_PICTURE_FIELDS,
     STORY_HIT_FIELDS,
     Found,
     RankedStories,
@@ -114,7 +116,14 @@ class PortableBackend(SearchBackend):
         rows = list(
             Artist.objects.using(self.using)
             .filter(pk__in=candidates)
-            .only("name", "native_name", "slug", "kind", "disambiguation", "photo")
+            .only(
+                "name",
+                "native_name",
+                "slug",
+                "kind",
+                "disambiguation",
+                *ARTIST_PICTURE_FIELDS,
+            )
             .annotate(
                 credited_on=credited_title,
                 score=Greatest(
@@ -142,7 +151,7 @@ class PortableBackend(SearchBackend):
         rows = list(
             Release.objects.using(self.using)
             .filter(title_hit | Exists(by_named_artist))
-            .only("title", "slug", "kind", "released_on", "cover", "cover_alt")
+            .only("title", "slug", "kind", "released_on", *RELEASE_PICTURE_FIELDS)
             .annotate(
                 score=Case(
                     When(title_hit, then=Value(1)),

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import Model
+from django.db.models import JSONField, Model
 
 from articles.models import Article, StoryTopic
 from artists.models import Artist
@@ -86,6 +86,28 @@ def artist_statement(*, has_like: bool, has_fuzzy: bool, has_title: bool) -> str
     )
 
 
+def _instances(
+    model: type[Model], rows: list[dict[str, Any]], *, using: str
+) -> list[Model]:
+    """``instances_from_rows``, with JSON columns (a card's picture renditions) set
+    as the driver decoded them: core.rows refuses JSON fields, whose values it could
+    not tell from JSON-encoded text when a row is itself carried as JSON."""
+    json_fields = {
+        field.attname: field
+        for field in model._meta.concrete_fields
+        if isinstance(field, JSONField)
+    }
+    plain = [{k: v for k, v in row.items() if k not in json_fields} for row in rows]
+    instances = instances_from_rows(model, plain, using=using)
+    connection = connections[using]
+    for instance, row in zip(instances, rows, strict=True):
+        for name, field in json_fields.items():
+            if name in row:
+                value = field.from_db_value(row[name], None, connection)
+                setattr(instance, name, value)
+    return instances
+
+
 class PostgresBackend(SearchBackend):
     """Full text with ``websearch_to_tsquery`` (quoted phrases, -minus, or: anything
     a person types is accepted), weighted ranking, trigram similarity on names."""
@@ -115,7 +137,7 @@ class PostgresBackend(SearchBackend):
             for row in found
             if row["headline"] is not None
         ]
-        stories_page = instances_from_rows(Article, page, using=self.using)
+        stories_page = _instances(Article, page, using=self.using)
         return RankedStories([row["id"] for row in found], stories_page)
 
     def artists(self, terms, *, limit, offset):
@@ -212,7 +234,7 @@ class PostgresBackend(SearchBackend):
     ) -> Found:
         """Instances of ``model`` (``fk__attr`` columns build the related row), with
         ``extras`` as attributes, and the total the statement counted."""
-        instances = instances_from_rows(model, rows, using=self.using)
+        instances = _instances(model, rows, using=self.using)
         for instance, row in zip(instances, rows, strict=True):
             for name in extras:
                 setattr(instance, name, row[name])

@@ -51,6 +51,6 @@ def test_reader_filters_the_index_to_groups(live_server, page, demo, screenshot_
     page.goto(live_server.url + "/artists/")
     page.get_by_label("Kind").select_option("group")
     page.get_by_role("button", name="Apply").click()
-    names = page.locator(".artist-index__item > a")
+    names = page.locator(".artist-card__name")
     expect(names).to_have_text(["BTS", "NewJeans"])
     page.screenshot(path=screenshot_dir / "artists-groups-1280.png", full_page=True)

@@ -15,6 +15,7 @@ from articles.models import (
     BannedWord,
     ReactionDecision,
     ReactionFlag,
+    StoryReads,
 )
 from core import pagecache
 from tests.articles.factories import ArticleFactory
@@ -23,7 +24,8 @@ from tests.artists.factories import ArtistFactory
 pytestmark = pytest.mark.django_db
 
 # What readers never see: the moderation record and the word list.
-PRIVATE = {ReactionFlag, ReactionDecision, BannedWord}
+# Read counts show only through lists that invalidate pages themselves (reads.py).
+PRIVATE = {ReactionFlag, ReactionDecision, BannedWord, StoryReads}
 
 
 @pytest.fixture(autouse=True)

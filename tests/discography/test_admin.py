@@ -32,6 +32,7 @@ def release_form(artist, tracks: list[dict], **fields) -> dict:
         )
     )
     data.update(inline("tracks", tracks))
+    data.update(inline("streaming_links", []))
     return data
 
 
@@ -198,6 +199,10 @@ def test_swapping_two_track_positions_in_the_admin(admin_client):
                 {**track(2, "Love wins all")},
             ],
             initial=3,
+        ),
+        **inline(
+            "streaming_links",
+            [],
         ),
     }
     response = admin_client.post(

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 # The release page, cold: release (+ label and its parent, joined); credits (+ artist);
 # tracks; features (+ artist); music videos (+ director profile); cast; the drop
-# event's history (+ the event, joined; issue 22).
-RELEASE_QUERIES = 7
+# event's history (+ the event, joined; issue 22); the stories about the release
+# (its streaming links ride in the release's own query).
+RELEASE_QUERIES = 8
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.security.test_hostile_input import ROUTES
 pytestmark = pytest.mark.django_db
 
 # Routes that only take a POST: GET is a 405 there, and so is HEAD.
-POST_ONLY = {"/news/<str:slug>/reactions/"}
+POST_ONLY = {"/news/<str:slug>/reactions/", "/reads/"}
 # Headers whose value is new on every response.
 VOLATILE = {"date", "last-modified", "x-page-cache", "set-cookie"}
 _NONCE = re.compile(r"'nonce-[^']+'")
@@ -64,6 +64,8 @@ def urls(db) -> dict[str, str]:
         "/news/<str:slug>/": story.get_absolute_url(),
         "/news/<str:slug>/reactions/": story.get_absolute_url() + "reactions/",
         "/drafts/<int:pk>/preview/": f"/drafts/{draft.pk}/preview/",
+        "/drafts/<int:pk>/reads/": f"/drafts/{draft.pk}/reads/",
+        "/reads/": "/reads/",
         "/tags/<str:slug>/": "/tags/k-pop/",
         "/tags/<str:slug>/feed/": "/tags/k-pop/feed/",
         "/sections/<str:slug>/": section.get_absolute_url(),
@@ -112,7 +114,7 @@ def test_head_answers_like_get_on_every_public_url(client, urls):
             continue
         assert_head_matches_get(client, url)
         # the pages that must answer, answer
-        if route not in {"/drafts/<int:pk>/preview/"}:
+        if route not in {"/drafts/<int:pk>/preview/", "/drafts/<int:pk>/reads/"}:
             assert client.get(url).status_code == 200, url
 
 

@@ -433,6 +433,16 @@ def public_urls(things) -> dict[str, dict[str, int]]:
         },
         # a live story: public anyway, so any staff account may preview it
         reverse("articles:preview", args=[live.pk]): {ANONYMOUS: 302, "*": 200},
+        # the read beacon takes posts only
+        reverse("articles:read_beacon"): {"*": 405},
+        # a story's reads chart: the same rule as its preview
+        reverse("articles:story_reads", args=[draft.pk]): {
+            ANONYMOUS: 302,
+            WRITERS: 404,
+            EDITORS: 200,
+            MODERATORS: 404,
+        },
+        reverse("articles:story_reads", args=[live.pk]): {ANONYMOUS: 302, "*": 200},
     }
 
 

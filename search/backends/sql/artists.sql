@@ -26,6 +26,7 @@ candidates(id) AS (
 ),
 scored AS (
     SELECT a.id, a.name, a.native_name, a.slug, a.kind, a.disambiguation, a.photo,
+           a.photo_width, a.photo_height, a.photo_renditions,
            a.sort_name, COALESCE(cr.title, '') AS credited_on,
            GREATEST(
                CASE WHEN a.name_key = %(key)s OR a.native_name_key = %(key)s THEN 4.0

@@ -25,6 +25,7 @@ ordered AS (
       FROM scored
 )
 SELECT o.id, o.position, a.headline, a.slug, a.dek, a.body, a.published_at,
+       a.hero_image, a.hero_width, a.hero_height, a.hero_renditions,
        a.section_id, s.id AS section__id, s.name AS section__name,
        s.slug AS section__slug
   FROM ordered o

@@ -17,6 +17,7 @@ candidates(id) AS (
      WHERE artist_id IN (SELECT id FROM named) AND %(key)s <> ''
 )
 SELECT r.id, r.title, r.slug, r.kind, r.released_on, r.cover, r.cover_alt,
+       r.cover_width, r.cover_height, r.cover_renditions,
        CASE WHEN r.search_vector
                  @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)
             THEN 1 ELSE 0 END AS score,
