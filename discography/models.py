@@ -32,8 +32,8 @@ from discography.events import (
     EventChange,
     validate_time_zone,
 )
-from photos.fields import LibraryPhotoField
 from discography.streaming import Service, check_service_url
+from photos.fields import LibraryPhotoField
 
 __all__ = [
     "Event",

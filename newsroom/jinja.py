@@ -33,9 +33,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 import jinja2
-from articles import live_updates
+from articles import live_updates, sharing
 from articles import reads as story_reads
-from articles import sharing
 from articles import templating as story_helpers
 from articles.jsonld import story_jsonld
 from articles.lineup import story_lineup
