@@ -104,7 +104,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import load, measure, seed
+    from bench import load, measure, photos, seed
     from bench.report import write_report
     from core import pagecache
 
@@ -129,6 +129,8 @@ def main() -> int:
         (BENCH_DIR / "var").mkdir(exist_ok=True)
         (BENCH_DIR / "var" / "site.json").write_text(json.dumps(result.__dict__))
         log(f"seeded in {result.seconds:.1f}s")
+        log(f"seeding {photos.PHOTOS:,} library photos")
+        report["seed"]["photo_seconds"] = round(photos.seed_photos(), 1)
     else:
         result = seed.SeedResult(
             **json.loads((BENCH_DIR / "var" / "site.json").read_text())
@@ -161,6 +163,7 @@ def main() -> int:
     report["in_process"] = measure.render_times(pages, samples=samples)
     log("search latency")
     report["search"] = measure.search_latency(rounds=max(5, samples // 10))
+    report["photo_chooser"] = photos.chooser_latency(rounds=max(5, samples // 10))
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")
