@@ -107,7 +107,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import busy, calendar, load, measure, search_quality, seed
+    from bench import busy, calendar, load, measure, photos, search_quality, seed
     from bench import live as live_bench
     from bench.report import write_report
     from core import pagecache
@@ -133,6 +133,8 @@ def main() -> int:
         (BENCH_DIR / "var").mkdir(exist_ok=True)
         (BENCH_DIR / "var" / "site.json").write_text(json.dumps(result.__dict__))
         log(f"seeded in {result.seconds:.1f}s")
+        log(f"seeding {photos.PHOTOS:,} library photos")
+        report["seed"]["photo_seconds"] = round(photos.seed_photos(), 1)
     else:
         result = seed.SeedResult(
             **json.loads((BENCH_DIR / "var" / "site.json").read_text())
@@ -169,6 +171,7 @@ def main() -> int:
     report["search_quality"] = search_quality.measure(rounds=max(5, samples // 10))
     log("calendar: 1,000 events in the coming month (issue 22)")
     report["calendar"] = calendar.run(samples=samples)
+    report["photo_chooser"] = photos.chooser_latency(rounds=max(5, samples // 10))
 
     wrk = load.ensure_wrk()
     static_path = static("css/site.css")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench.photos import markdown as photo_markdown
+
 BUDGETS = {"story": 8, "home": 8, "artist": 8, "release": 6, "search": 6}
 
 
@@ -202,6 +204,7 @@ def markdown(report: dict) -> str:
     for state, row in load.get("memory", {}).items():
         sizes = ", ".join(str(w["rss_mb"]) for w in row["workers"])
         out.append(f"| {state} | {row['requests_served']:,} | {sizes} |")
+    out += photo_markdown(report.get("photo_chooser", {}))
     out.append("")
     return "\n".join(out)
 

@@ -255,3 +255,10 @@ class Renditions:
             key=lambda e: e["width"],
         )
         return default_storage.url(webps[0]["name"]) if webps else ""
+
+
+# The same decoding, storing and tidying for other shapes of the same pictures
+# (photos.crops makes focal-point crops with them).
+decode_image = _decode
+store_file = _store
+remove_files_except = _remove_stale

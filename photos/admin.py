@@ -98,7 +98,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["thumbnail", "alt_text"]
     list_select_related = ["uploaded_by"]
-    list_filter = ["usage_kind", "tags"]
+    list_filter = ["usage_kind", ("tags", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "uploaded_at"
     search_fields = ["search_text"]
     search_help_text = (

@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 
 from core.dates import PlausibleDateTimeField
 from core.images import RenditionImageField, validate_image
+from photos.crops import CropSet, schedule_crops
 
 FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -89,6 +90,8 @@ class Photo(models.Model):
         related_name="uploaded_photos",
     )
     uploaded_at = PlausibleDateTimeField(default=timezone.now, editable=False)
+    # Focal-point crops for cards (photos.crops), made after a save; [] until then.
+    crops = models.JSONField(default=list, blank=True, editable=False)
     # Every searchable word of the row in lower case, kept by save(); PostgreSQL
     # indexes it with trigrams (migration 0001), so a chooser search stays fast.
     search_text = models.TextField(default="", editable=False)
@@ -108,6 +111,8 @@ class Photo(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)  # photos.fields then updates the rows using it
+        if self.file and not self.crop("1x1"):
+            schedule_crops(self)  # a new file or focal point: new crops
 
     def searchable_text(self, extra: tuple[str, ...] = ()) -> str:
         """The row's words for ``search_text``, tag and artist names included."""
@@ -146,6 +151,20 @@ class Photo(models.Model):
         if not self.usage_kind:
             missing.append("usage terms")
         return missing
+
+    def crop(self, ratio: str) -> CropSet:
+        """This photo's crop for cards ("16x9", "1x1" or "4x5") around its focal
+        point; empty until made, or when the file or focal point changed since."""
+        focus = f"f{round(self.focal_x * 100)}x{round(self.focal_y * 100)}"
+        return CropSet(
+            tuple(
+                entry
+                for entry in self.crops or ()
+                if entry.get("ratio") == ratio
+                and entry.get("source") == self.file.name
+                and entry.get("focus") == focus
+            )
+        )
 
     @property
     def focal_point_css(self) -> str:

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0505_plausible_dates'),
-        ('photos', '0001_initial'),
+        ('photos', '0002_photo_crops'),
     ]
 
     operations = [

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('discography', '0032_plausible_dates'),
-        ('photos', '0001_initial'),
+        ('photos', '0002_photo_crops'),
     ]
 
     operations = [
