@@ -82,6 +82,5 @@
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
     window.addEventListener("resize", fit);
-    if (window.matchMedia("(min-width: 1100px)").matches) open(true);
   });
 })();
