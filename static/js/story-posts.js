@@ -20,7 +20,8 @@
     var place = body.closest(".form-row") || body.parentNode;
     place.insertAdjacentElement("afterend", panel);
     panel.hidden = !panel.innerHTML.trim();  // the saved story's cards come with the page
-    var timer = null, last = body.value;
+    // A restored working copy may hold addresses the saved cards do not show yet.
+    var timer = null, last = root.hasAttribute("data-restored") ? null : body.value;
 
     function show(html) {
       panel.innerHTML = html;  // rendered and escaped by the server's templates

@@ -106,6 +106,7 @@ def test_story_editor_keeps_work_previews_and_helps(
     expect(page.get_by_label("Summary (dek)")).to_have_value(
         "Forty thousand fans in two nights."
     )
+    expect(page.locator("#post-cards")).to_contain_text("@lilacnotes")
     page.screenshot(path=screenshot_dir / "story-editor-375.png", full_page=True)
 
     # Leaving with unsaved changes asks first; staying keeps the page.
