@@ -9,6 +9,7 @@ The token is signed (no one can point it at another file) and expires.
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 import uuid
 from typing import Any
@@ -17,6 +18,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import get_valid_filename
 
@@ -25,6 +27,7 @@ __all__ = [
     "HeldUpload",
     "HoldsUploadsMixin",
     "hold_upload",
+    "purge_held_uploads",
     "take_held_upload",
 ]
 
@@ -68,6 +71,25 @@ def take_held_upload(token: str) -> HeldUpload | None:
     upload = HeldUpload(name, content, mimetypes.guess_type(name)[0] or "")
     upload.token = token
     return upload
+
+
+def purge_held_uploads(*, older_than: int = MAX_AGE) -> int:
+    """Delete held files whose tokens have expired (``purge_held_uploads`` command):
+    a held file is copied into place when the form saves, so the holding is only
+    ever a day's worth of refused forms."""
+    if not default_storage.exists(HOLDING):
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than)
+    deleted = 0
+    folders, _ = default_storage.listdir(HOLDING)
+    for folder in folders:
+        _, names = default_storage.listdir(f"{HOLDING}/{folder}")
+        for name in names:
+            path = f"{HOLDING}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
 
 
 class HeldFileInput(AdminFileWidget):

@@ -206,6 +206,10 @@ class StoryEditorMixin(WorkingCopyAdminMixin):
             context["post_cards_url"] = reverse(
                 "admin:articles_article_post_cards", args=[original.pk]
             )
+            if self.has_change_permission(request, original):
+                context["post_cards_html"] = mark_safe(  # noqa: S308 - our template
+                    self._post_cards_html(request, original)
+                )
         else:
             context["live_preview_url"] = reverse(
                 "admin:articles_article_live_preview_new"

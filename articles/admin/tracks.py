@@ -5,12 +5,12 @@ and artist ("Love wins all — The Winning · IU, 2024"): a title alone is ambig
 from __future__ import annotations
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
+from core.adminguard import CheckedAutocompleteSelectMultiple
 from discography.models import ReleaseCredit, Track
 
 PAGE_SIZE = 20
@@ -39,8 +39,9 @@ class TrackChoiceField(forms.ModelMultipleChoiceField):
         return track_label(obj)
 
 
-class TrackAutocomplete(AutocompleteSelectMultiple):
-    """The admin's select2 widget, asking the story form's own track search."""
+class TrackAutocomplete(CheckedAutocompleteSelectMultiple):
+    """The admin's select2 widget (skipping ids no column holds), asking the story
+    form's own track search."""
 
     def get_url(self) -> str:
         return reverse("admin:articles_article_track_choices")

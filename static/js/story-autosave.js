@@ -61,9 +61,6 @@
     }
 
     setInterval(function () { save(false); }, Math.max(1, seconds) * 1000);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") save(true);
-    });
     // Any form of the page (the story, "discard") leaves on purpose.
     document.addEventListener("submit", function () { submitting = true; }, true);
     window.addEventListener("beforeunload", function (event) {

@@ -19,7 +19,9 @@
     var url = root.getAttribute("data-post-cards-url");
     var place = body.closest(".form-row") || body.parentNode;
     place.insertAdjacentElement("afterend", panel);
-    var timer = null, last = null;
+    panel.hidden = !panel.innerHTML.trim();  // the saved story's cards come with the page
+    // A restored working copy may hold addresses the saved cards do not show yet.
+    var timer = null, last = root.hasAttribute("data-restored") ? null : body.value;
 
     function show(html) {
       panel.innerHTML = html;  // rendered and escaped by the server's templates
@@ -28,6 +30,8 @@
     function refresh() {
       if (body.value === last) return;
       var text = body.value;
+      // Only a body with an address can have cards (or lose the ones shown).
+      if (text.indexOf("://") < 0 && panel.hidden) { last = text; return; }
       var params = new URLSearchParams({ body: text, csrfmiddlewaretoken: csrf(form) });
       fetch(url, { method: "POST", body: params, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
@@ -37,7 +41,6 @@
     body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, WAIT_MS); });
     // The rich-text editor writes its textarea on every change (and on paste).
     setInterval(refresh, 1000);
-    refresh();
 
     panel.addEventListener("click", function (event) {
       var button = event.target.closest("[data-fill-save]");

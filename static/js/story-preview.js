@@ -12,13 +12,22 @@
     var panel = document.getElementById("live-preview");
     if (!form || !panel) return;
     var url = root.getAttribute("data-preview-url");
-    var frame = panel.querySelector("iframe");
+    var frame = null;
     var stage = panel.querySelector(".live-preview__stage");
     var state = panel.querySelector("[data-preview-state]");
     var toggle = document.getElementById("live-preview-toggle");
     var timer = null, pending = false, busy = false, width = PHONE, lastBody = null;
 
+    // Made on first opening, so a page nobody previews holds no frame at all.
+    function makeFrame() {
+      frame = document.createElement("iframe");
+      frame.title = "The story as readers would see it";
+      frame.setAttribute("sandbox", "allow-same-origin");  // no scripts run inside
+      frame.setAttribute("referrerpolicy", "no-referrer");
+      stage.appendChild(frame);
+    }
     function fit() {
+      if (!frame) return;
       var room = stage.clientWidth || PHONE;
       var scale = Math.min(1, room / width);
       frame.style.width = width + "px";
@@ -74,7 +83,7 @@
       document.body.classList.toggle("live-preview-open", show);
       toggle.setAttribute("aria-expanded", show ? "true" : "false");
       toggle.textContent = show ? "Hide live preview" : "Live preview";
-      if (show) { fit(); lastBody = null; refresh(); }
+      if (show) { if (!frame) makeFrame(); fit(); lastBody = null; refresh(); }
     }
     toggle.hidden = false;
     toggle.addEventListener("click", function () { open(panel.hidden); });
@@ -82,6 +91,5 @@
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
     window.addEventListener("resize", fit);
-    if (window.matchMedia("(min-width: 1100px)").matches) open(true);
   });
 })();

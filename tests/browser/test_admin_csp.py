@@ -64,8 +64,8 @@ def test_admin_login_and_change_form_have_no_csp_errors(
     log_in(page, live_server.url)
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_label("Headline").press_sequentially("IU: Love wins all")
-    # The admin's own scripts ran: the slug was prepopulated from the headline.
-    expect(page.locator("#id_slug")).not_to_have_value("")
+    # Our own scripts ran: the headline's character count follows the typing.
+    expect(page.locator("#id_headline_count")).to_have_text("17 / 200 characters")
     assert not [p for p in problems if "Content Security Policy" in p], problems
     assert problems == [], "\n".join(problems)
 

@@ -61,6 +61,7 @@ def test_story_editor_keeps_work_previews_and_helps(
     assert list(story.tags.names()) == ["IU"] and Tag.objects.count() == 1
 
     # The live preview follows typing, in the reader's template.
+    page.get_by_role("button", name="Live preview").click()
     frame = page.frame_locator("#live-preview iframe")
     expect(frame.locator("h1")).to_have_text("IU opens her world tour")
     page.get_by_label("Headline").fill("IU opens her world tour in Seoul")
@@ -83,8 +84,13 @@ def test_story_editor_keeps_work_previews_and_helps(
     page.screenshot(path=screenshot_dir / "story-editor-1280.png", full_page=True)
 
     # Autosave keeps the typing; the tab closes without saving.
-    page.get_by_label("Summary (dek)").fill("Forty thousand fans in two nights.")
-    expect(page.locator("#autosave-status")).to_contain_text("kept at", timeout=5000)
+    def saves_the_dek(response) -> bool:
+        posted = response.request.post_data or ""
+        return "/working-copy/" in response.url and "Forty+thousand" in posted
+
+    with page.expect_response(saves_the_dek, timeout=5000):
+        page.get_by_label("Summary (dek)").fill("Forty thousand fans in two nights.")
+    expect(page.locator("#autosave-status")).to_contain_text("kept at")
     context.close()
     assert WorkingCopy.objects.get().data["dek"] == "Forty thousand fans in two nights."
     story.refresh_from_db()
@@ -100,6 +106,7 @@ def test_story_editor_keeps_work_previews_and_helps(
     expect(page.get_by_label("Summary (dek)")).to_have_value(
         "Forty thousand fans in two nights."
     )
+    expect(page.locator("#post-cards")).to_contain_text("@lilacnotes")
     page.screenshot(path=screenshot_dir / "story-editor-375.png", full_page=True)
 
     # Leaving with unsaved changes asks first; staying keeps the page.
