@@ -121,6 +121,9 @@ def publish_change(keys: Iterable[str]) -> None:
         current_sequence()
         sequence = cache.incr(SEQUENCE_KEY)
     cache.set_many({_version_key(key): sequence for key in keys}, timeout=None)
+    # Once more when the versions are written: a process that read the counter
+    # between the two saw the old versions, and must look at them again.
+    cache.incr(SEQUENCE_KEY)
 
 
 def bump_generation() -> None:
@@ -236,8 +239,10 @@ def _is_current(stored: tuple, found: dict) -> bool:
 def lookup(key: str) -> tuple[int, tuple | None]:
     """(the change counter now, the stored page if it is still current).
 
-    One round trip in the usual cases: the counter, the page (unless this process
-    holds it) and the versions of the keys the page showed last time, together.
+    One round trip in the usual cases: for a page this process holds, the counter
+    alone while it has not moved since the page was last checked (else the versions
+    of its keys); for another, the counter, the page and the versions of the keys
+    it showed last time, together.
     Raises when the store cannot be reached, or when changes wait in the outbox
     that cannot be replayed yet: then no page may be served.
     """
@@ -245,14 +250,19 @@ def lookup(key: str) -> tuple[int, tuple | None]:
         pagecache_outbox.replay(publish_change)
     cache = _cache()
     local = local_pages.get(key)
-    shown = tuple(local[0]) if local is not None else known_keys.get(key)
-    wanted = [SEQUENCE_KEY, *map(_version_key, shown)]
-    found = cache.get_many(wanted if local is not None else [*wanted, key])
     if local is not None:
+        sequence = cache.get(SEQUENCE_KEY)
+        if sequence is not None and sequence == local_pages.checked_at(key):
+            return sequence, local  # nothing changed anywhere since it was checked
+        found = cache.get_many([SEQUENCE_KEY, *map(_version_key, local[0])])
         if _is_current(local, found):
+            local_pages.mark_checked(key, sequence)  # read before the versions
             return found.get(SEQUENCE_KEY) or current_sequence(), local
         local_pages.discard(key)
         found.update(cache.get_many([key]))
+    else:
+        wanted = [SEQUENCE_KEY, *map(_version_key, known_keys.get(key)), key]
+        found = cache.get_many(wanted)
     sequence = found.get(SEQUENCE_KEY) or current_sequence()
     stored = found.get(key)
     if stored is None:
@@ -264,6 +274,7 @@ def lookup(key: str) -> tuple[int, tuple | None]:
     if not _is_current(stored, found):
         return sequence, None
     local_pages.put(key, stored)
+    local_pages.mark_checked(key, found.get(SEQUENCE_KEY))
     return sequence, stored
 
 

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from articles.models import Article, FanReaction, Section
@@ -172,7 +174,14 @@ def test_a_miss_costs_one_lookup_round_trip_through_the_front_door(
         start_response.headers = dict(headers)
 
     environ.pop(pagecache.LOOKUP_ENVIRON_KEY, None)
-    b"".join(wsgi.application(environ, start_response))
+    # As Django's test client does: the test's transaction keeps its connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        b"".join(wsgi.application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert start_response.headers["X-Page-Cache"] == "miss"
     lookups = [keys for keys in calls if any("pagecache:page:" in k for k in keys)]
     assert len(lookups) == 1  # the middleware reused the front door's answer
