@@ -14,9 +14,16 @@ import re
 import pytest
 from django.core.wsgi import get_wsgi_application
 
+from articles.admin.calendar import feed_token
 from articles.views.article import preview_token
 from core.pagecache import CachedPagesWSGI
-from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.articles.reaction_factories import FanReactionFactory
 from tests.artists.factories import ArtistFactory
 from tests.discography.factories import ReleaseFactory
 from tests.security.test_hostile_input import ROUTES
@@ -24,7 +31,9 @@ from tests.security.test_hostile_input import ROUTES
 pytestmark = pytest.mark.django_db
 
 # Routes that only take a POST: GET is a 405 there, and so is HEAD.
-POST_ONLY = {"/news/<str:slug>/reactions/"}
+POST_ONLY = {"/news/<str:slug>/reactions/", "/reactions/<int:pk>/report/"}
+# Staff pages outside admin.site.urls: a reader is sent to the login page.
+STAFF_ONLY = {"/admin/calendar/", "/admin/calendar/<int:pk>/move/"}
 # Headers whose value is new on every response.
 VOLATILE = {"date", "last-modified", "x-page-cache", "set-cookie"}
 _NONCE = re.compile(r"'nonce-[^']+'")
@@ -44,7 +53,13 @@ def urls(db) -> dict[str, str]:
     story.tags.add("K-pop")
     story.bylines.create(author=author, position=0)
     draft = ArticleFactory(headline="Secret draft")
+    reaction = FanReactionFactory(article=story, approved=True)
+    staff = UserFactory(username="feed-owner", is_staff=True)
     return {
+        "/reactions/<int:pk>/report/": f"/reactions/{reaction.pk}/report/",
+        "/admin/calendar/": "/admin/calendar/",
+        "/admin/calendar/<int:pk>/move/": f"/admin/calendar/{story.pk}/move/",
+        "/calendar/<str:token>.ics": f"/calendar/{feed_token(staff)}.ics",
         "/": "/",
         "/healthz": "/healthz",
         "/readyz": "/readyz",
@@ -104,7 +119,7 @@ def test_head_answers_like_get_on_every_public_url(client, urls):
             continue
         assert_head_matches_get(client, url)
         # the pages that must answer, answer
-        if route not in {"/drafts/<int:pk>/preview/"}:
+        if route not in {"/drafts/<int:pk>/preview/", *STAFF_ONLY}:
             assert client.get(url).status_code == 200, url
 
 
