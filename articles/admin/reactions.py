@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -53,12 +53,15 @@ class FlagFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
+        # Exists, not a join and DISTINCT: the queue's order is an expression, which
+        # PostgreSQL will not sort a DISTINCT result by.
+        flags = ReactionFlag.objects.filter(reaction=OuterRef("pk"))
         if value == "any":
-            return queryset.filter(flags__isnull=False).distinct()
+            return queryset.filter(Exists(flags))
         if value == "none":
-            return queryset.filter(flags__isnull=True)
+            return queryset.exclude(Exists(flags))
         if value in ReactionFlag.Code.values:
-            return queryset.filter(flags__code=value).distinct()
+            return queryset.filter(Exists(flags.filter(code=value)))
         return queryset
 
 
