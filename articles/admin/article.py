@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.admin import history
-from articles.admin.changelist import MineFilter, StoryListMixin
+from articles.admin.changelist import StoryListMixin
 from articles.forms import ArticleAdminForm
 from articles.matching import suggest_related
 from articles.models import (
@@ -139,8 +139,6 @@ class ArticleAdmin(StoryListMixin, SanitizeReportAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"
-    # The list's template (tabs; no recover link: restores are audited) comes from
-    # StoryListMixin.
     object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "thumbnail",
@@ -151,14 +149,7 @@ class ArticleAdmin(StoryListMixin, SanitizeReportAdminMixin, VersionAdmin):
         "relevant_time",
     ]
     list_display_links = ["thumbnail", "headline"]
-    list_filter = [
-        StatusListFilter,
-        MineFilter,
-        "section",
-        AuthorListFilter,
-        "tags",
-        "is_featured",
-    ]
+    list_filter = [StatusListFilter, "section", AuthorListFilter, "tags", "is_featured"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"
