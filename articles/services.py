@@ -385,3 +385,33 @@ def withdraw_from_review(*, article: Article, by: User, note: str = "") -> Artic
         note=note or "Withdrawn from review by the writer.",
     )
     return article
+
+
+@transaction.atomic
+def plan_story(*, article: Article, by: User, day: datetime.date | None) -> Article:
+    """Move a story to another planned day (the calendar); recorded on its history.
+
+    Editors plan any story, writers their own drafts; the plan is a date of its
+    own and never touches the publication time."""
+    locked = _lock(article)
+    if not (
+        by.has_perm(REVIEW_PERMISSION) or can_edit_article(user=by, article=locked)
+    ):
+        raise PermissionDenied("You may not plan this story.")
+    if day is not None:
+        validate_plausible_date(day)
+    was = locked.planned_for
+    if was == day:
+        return article
+    # An update, not a save: planning is no edit of the text (no new version).
+    Article.objects.filter(pk=locked.pk).update(planned_for=day)
+    article.planned_for = day
+    _record(
+        article=article,
+        from_status=locked.status,
+        by=by,
+        note=f"Planned for {day:%Y-%m-%d} (was {was or 'unplanned'})."
+        if day
+        else f"Plan cleared (was {was}).",
+    )
+    return article

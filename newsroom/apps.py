@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
-from taggit.apps import TaggitAppConfig
 
 from core import lookups
 from newsroom.groups import sync_groups
@@ -33,8 +32,3 @@ class NewsroomConfig(AppConfig):
 
         cachekeys.register()
 
-
-class TagsConfig(TaggitAppConfig):
-    """django-taggit, shown in the admin as "Tags" (its own name says "Taggit")."""
-
-    verbose_name = "Tags"

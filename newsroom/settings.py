@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "newsroom.apps.TagsConfig",  # django-taggit, named "Tags" in the admin
+    "newsroom.tags_app.TagsConfig",  # django-taggit, named "Tags" in the admin
     "django_filters",
     "reversion",
     "django_prose_editor",

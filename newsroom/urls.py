@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.admin import calendar as planning
 from articles.urls import artist_feed_urlpatterns, latest_feed_urlpatterns
 from artists import urls as artists_urls
 from core.media import media_urlpatterns
@@ -12,6 +13,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path(
+        "admin/calendar/",
+        admin.site.admin_view(planning.calendar_view),
+        name="admin_calendar",
+    ),
+    path(
+        "admin/calendar/<int:pk>/move/",
+        admin.site.admin_view(planning.move_view),
+        name="admin_calendar_move",
+    ),
+    path("calendar/<str:token>.ics", planning.feed_view, name="calendar_feed"),
     path("admin/", admin.site.urls),
     path("", include("search.urls")),
     path("feeds/", include((latest_feed_urlpatterns, "feeds"))),

@@ -147,8 +147,6 @@ class ArticleAdmin(
     form = ArticleAdminForm
     sanitized_fields = {"body": sanitize_body}
     change_form_template = "admin/articles/article/change_form.html"
-    # The list's template (tabs; no recover link: restores are audited) comes from
-    # StoryListMixin.
     object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "thumbnail",
@@ -159,14 +157,7 @@ class ArticleAdmin(
         "relevant_time",
     ]
     list_display_links = ["thumbnail", "headline"]
-    list_filter = [
-        StatusListFilter,
-        MineFilter,
-        "section",
-        AuthorListFilter,
-        "tags",
-        "is_featured",
-    ]
+    list_filter = [StatusListFilter, "section", AuthorListFilter, "tags", "is_featured"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek"]
     date_hierarchy = "published_at"

@@ -121,11 +121,17 @@ def checked_workflow_form(form_class: type[forms.ModelForm], request: HttpReques
 class StoryListMixin:
     """ArticleAdmin's list: tabs, the time that matters, order, list actions."""
 
+    # Tabs above the list; no "recover deleted" link (restores are audited).
     change_list_template = "admin/articles/article/change_list.html"
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return checked_workflow_form(form, request)
+
+    def get_list_filter(self, request: HttpRequest):
+        # "Mine" right after the status filter.
+        filters = list(super().get_list_filter(request))
+        return [*filters[:1], MineFilter, *filters[1:]]
 
     def get_ordering(self, request: HttpRequest):
         # Unpublished stories (no publication time) first, by their last change;

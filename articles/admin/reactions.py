@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,12 +53,15 @@ class FlagFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
+        # Exists, not a join and DISTINCT: the queue's order is an expression, which
+        # PostgreSQL will not sort a DISTINCT result by.
+        flags = ReactionFlag.objects.filter(reaction=OuterRef("pk"))
         if value == "any":
-            return queryset.filter(flags__isnull=False).distinct()
+            return queryset.filter(Exists(flags))
         if value == "none":
-            return queryset.filter(flags__isnull=True)
+            return queryset.exclude(Exists(flags))
         if value in ReactionFlag.Code.values:
-            return queryset.filter(flags__code=value).distinct()
+            return queryset.filter(Exists(flags.filter(code=value)))
         return queryset
 
 
@@ -399,23 +402,12 @@ class BannedWordAdmin(admin.ModelAdmin):
 
 @admin.register(ReactionSettings)
 class ReactionSettingsAdmin(admin.ModelAdmin):
-    """One row of site-wide rules: the list opens it directly."""
+    """One row of site-wide rules (made by migration 0532): changed, never added."""
 
     fields = ["close_after_days"]
 
     def has_add_permission(self, request) -> bool:
-        return False  # the one row is made on first visit
+        return False  # the one row comes with the migrations
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_row = ReactionSettings.objects.filter(pk=1).first()
-        if settings_row is None:
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-            settings_row = ReactionSettings()
-            settings_row.save()
-        return HttpResponseRedirect(
-            reverse("admin:articles_reactionsettings_change", args=[settings_row.pk])
-        )

@@ -174,10 +174,13 @@ def test_site_wide_close_after_days_setting(client, reader):
     client.force_login(editor())
     old = StoryFactory(published_at=timezone.now() - datetime.timedelta(days=10))
     fresh = StoryFactory()
-    # The list opens the one settings row; editors change it there.
-    opened = client.get("/admin/articles/reactionsettings/")
-    assert opened.status_code == 302
-    saved = client.post(opened.url, {"close_after_days": "7"})
+    # The one settings row comes with the migrations; editors change it.
+    listed = client.get("/admin/articles/reactionsettings/").content.decode()
+    assert "/admin/articles/reactionsettings/1/change/" in listed
+    assert "/admin/articles/reactionsettings/add/" not in listed
+    saved = client.post(
+        "/admin/articles/reactionsettings/1/change/", {"close_after_days": "7"}
+    )
     assert saved.status_code == 302
     assert ReactionSettings.current().close_after_days == 7
     assert "Reactions are closed" in reader.get(old.get_absolute_url()).content.decode()

@@ -15,10 +15,17 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 from django.utils.timezone import now
 
+from articles.admin.calendar import feed_token
 from articles.models import LiveEntry
 from articles.views.article import preview_token
 from core.pagecache import CachedPagesWSGI
-from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.articles.reaction_factories import FanReactionFactory
 from tests.artists.factories import ArtistFactory
 from tests.discography.factories import ReleaseFactory
 from tests.security.test_hostile_input import ROUTES
@@ -26,7 +33,9 @@ from tests.security.test_hostile_input import ROUTES
 pytestmark = pytest.mark.django_db
 
 # Routes that only take a POST: GET is a 405 there, and so is HEAD.
-POST_ONLY = {"/news/<str:slug>/reactions/", "/reads/"}
+POST_ONLY = {"/news/<str:slug>/reactions/", "/reactions/<int:pk>/report/", "/reads/"}
+# Staff pages outside admin.site.urls: a reader is sent to the login page.
+STAFF_ONLY = {"/admin/calendar/", "/admin/calendar/<int:pk>/move/"}
 # Headers whose value is new on every response.
 VOLATILE = {"date", "last-modified", "x-page-cache", "set-cookie"}
 _NONCE = re.compile(r"'nonce-[^']+'")
@@ -50,7 +59,13 @@ def urls(db) -> dict[str, str]:
         slug="live-night", published=True, is_live_blog=True, coverage_started_at=now()
     )
     entry = LiveEntry.objects.create(article=coverage, body="<p>Doors open</p>")
+    reaction = FanReactionFactory(article=story, approved=True)
+    staff = UserFactory(username="feed-owner", is_staff=True)
     return {
+        "/reactions/<int:pk>/report/": f"/reactions/{reaction.pk}/report/",
+        "/admin/calendar/": "/admin/calendar/",
+        "/admin/calendar/<int:pk>/move/": f"/admin/calendar/{story.pk}/move/",
+        "/calendar/<str:token>.ics": f"/calendar/{feed_token(staff)}.ics",
         "/": "/",
         "/healthz": "/healthz",
         "/readyz": "/readyz",
@@ -114,7 +129,11 @@ def test_head_answers_like_get_on_every_public_url(client, urls):
             continue
         assert_head_matches_get(client, url)
         # the pages that must answer, answer
-        if route not in {"/drafts/<int:pk>/preview/", "/drafts/<int:pk>/reads/"}:
+        if route not in {
+            "/drafts/<int:pk>/preview/",
+            "/drafts/<int:pk>/reads/",
+            *STAFF_ONLY,
+        }:
             assert client.get(url).status_code == 200, url
 
 

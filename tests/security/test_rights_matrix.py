@@ -66,8 +66,12 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
                 "archive_selected",
                 "link_suggestions",
                 "delete_selected",
+                "close_reactions",
+                "reopen_reactions",
             },
         ),
+        # the one row of site-wide reaction rules: changed, never added or deleted
+        "articles.ReactionSettings": ("vc", set()),
         "articles.Section": (EDITORIAL_FULL, {"delete_selected"}),
         "articles.Author": (EDITORIAL_FULL, {"delete_selected"}),
         "articles.Transition": ("v", set()),  # the audit trail is never edited
@@ -423,6 +427,9 @@ def public_urls(things) -> dict[str, dict[str, int]]:
         reverse("artists:detail", args=["nobody"]): {"*": 404},
         reverse("discography:release", args=["the-winning"]): {"*": 200},
         reverse("articles:reaction_token"): {"*": 200},
+        # the planning calendar: staff who read stories; a POST target to move one
+        reverse("admin_calendar"): {ANONYMOUS: 302, MODERATORS: 403, "*": 200},
+        reverse("admin_calendar_move", args=[live.pk]): {ANONYMOUS: 302, "*": 405},
         # staff preview: login for readers, 404 for staff who may not read the
         # story (another writer's draft, or any story for moderators)
         reverse("articles:preview", args=[draft.pk]): {
