@@ -113,11 +113,14 @@ def test_suggestions_list_artists_releases_tracks_and_stories(client, the_winnin
     ]
 
 
-def test_suggestions_cost_two_queries_once_the_index_is_read(client, iu, v):
+def test_suggestions_cost_two_queries_at_most_once_the_index_is_read(client, iu, v):
     suggest(client, "IU")
     with CaptureQueriesContext(connection) as queries:
         suggest(client, "Taehyung")
-    assert len(queries) == 2
+    assert len(queries) == 1  # a name: only the stories
+    with CaptureQueriesContext(connection) as queries:
+        suggest(client, "Taehyung interviw")
+    assert len(queries) == 2  # the stories' words, then the stories
 
 
 @pytest.mark.parametrize("query", ["", "<script>", "a" * 5000, "'\"", "%_"])
