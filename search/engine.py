@@ -88,6 +88,7 @@ def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
 
 SUGGESTIONS_PER_KIND = 4
 SUGGESTED_STORIES = 3
+SUGGESTION_CANDIDATES = 50  # the newest matches the suggested stories are ranked among
 MIN_SUGGEST_CHARS = 2
 
 
@@ -102,8 +103,9 @@ class Suggestion:
 def suggest(raw: str) -> list[Suggestion]:
     """What a reader typing ``raw`` may be after, for the search box's list: artists,
     releases and tracks from the name index (by prefix from two letters, forgiving
-    misspellings), then the best matching stories. Two queries (the stories' words,
-    the stories) whatever the data; nothing below two characters."""
+    misspellings), then the best matching stories. At most two queries on
+    PostgreSQL (the stories' words, the ranked stories), three on SQLite, whatever
+    the data; nothing below two characters."""
     terms = parse_query(raw)
     if len(terms.text) < MIN_SUGGEST_CHARS or terms.is_blank:
         return []
@@ -120,14 +122,18 @@ def suggest(raw: str) -> list[Suggestion]:
             continue
         seen.add(thing)
         group.append(Suggestion(thing.kind, thing.label, thing.detail, thing.url))
-    stories = (
-        db.story_matches(Article.objects.published().using(db.using), forgiven.terms)
-        .order_by("-published_at", "-pk")
-        .only("headline", "slug", "published_at")[:SUGGESTED_STORIES]
+    # Ranked as the results page ranks (its statement is planned for the words: a
+    # word in few of 100,000 stories is looked up, not walked to newest first).
+    ranked = db.ranked_stories(
+        Article.objects.published(),
+        forgiven.terms,
+        candidates=SUGGESTION_CANDIDATES,
+        first=0,
+        last=SUGGESTED_STORIES,
     )
     found["article"] = [
         Suggestion("article", story.headline, "Story", story.get_absolute_url())
-        for story in stories
+        for story in ranked.page
     ]
     return [
         s for kind in ("artist", "release", "track", "article") for s in found[kind]

@@ -19,9 +19,9 @@ from artists.slugs import name_key
 from search.names import EXACT, PREFIX, TYPO, Match, NameIndex, edits_allowed
 from search.query import FILLER_WORDS, SearchTerms, parse_query
 
-MAX_ALTERNATES = 8
+MAX_ALTERNATES = 6
 SHORT_WORD = 3  # a last word this short may be half typed
-NAMES_PER_THING = 5  # other names of a thing meant that also find its stories
+NAMES_PER_THING = 3  # other names of a thing meant that also find its stories
 # A match this much below the best is another reading, not what was meant.
 CLOSE_TO_BEST = 0.12
 
@@ -45,7 +45,16 @@ def forgive(terms: SearchTerms, index: NameIndex, story_words: StoryWords) -> Fo
     if terms.is_blank or _is_precise(terms.text):
         return Forgiven(terms, terms)
     words = [w.casefold() for w in terms.terms]
-    nearby = story_words([name_key(w) for w in words if not w.isdigit()])
+    # The stories' words are asked for only when a word is in no name: a query of
+    # names (most of them) costs no query here.
+    unnamed = [
+        name_key(w)
+        for w in words
+        if not w.isdigit()
+        and w not in FILLER_WORDS
+        and name_key(w) not in index.word_set
+    ]
+    nearby = story_words(unnamed) if unnamed else {}
     corrected = [_corrected(w, index, nearby) for w in words]
     corrected_text = " ".join(corrected)
     was_corrected = corrected != words
