@@ -65,7 +65,7 @@ def test_calendar_lists_upcoming_events_by_week_with_announced_and_utc_time(clie
     weeks = response.context["weeks"]
     assert weeks[0].label in ("This week", "Next week")
     assert [w.first_day for w in weeks] == sorted(w.first_day for w in weeks)
-    assert "js/calendar" in html and "<script>" not in html  # CSP: no inline script
+    assert "js/site" in html and "<script>" not in html  # CSP: no inline script
     graph = jsonld_blocks(html)[0]["@graph"]
     drop = next(item for item in graph if item["name"] == "The Winning release")
     assert drop["@type"] == "Event" and drop["startDate"].endswith("+09:00")

@@ -67,6 +67,9 @@ def urls(db) -> dict[str, str]:
         "/artists/<str:slug>/": iu.get_absolute_url(),
         "/artists/<str:slug>/feed/": "/artists/iu/feed/",
         "/albums/<str:slug>/": release.get_absolute_url(),
+        "/calendar/": "/calendar/",
+        "/calendar.ics": "/calendar.ics",
+        "/artists/<str:slug>/calendar.ics": "/artists/iu/calendar.ics",
     }
 
 
