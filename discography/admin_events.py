@@ -222,7 +222,7 @@ class EventAdmin(admin.ModelAdmin):
         # A saved event's time and status move only through the quick steps, so
         # every change is in the history with its source.
         if obj is not None:
-            return ["starts_at", "ends_at", "status", "sequence"]
+            return ["starts_at", "ends_at", "status", "sequence", "quick"]
         return []
 
     def get_urls(self):

@@ -2,7 +2,7 @@
 
 Each row prints the time as it was announced ("Thu 10 Dec, 18:00 KST") and, in a
 ``<time datetime>`` in UTC, the same moment for the reader's own clock, which the
-small static script ``js/calendar.js`` writes out in the reader's zone. Without the
+site script (``static/js/site.js``) writes out in the reader's zone. Without the
 script the row still reads: announced time, zone, and UTC.
 """
 

@@ -50,8 +50,13 @@ def feed_events(artist_slug: str | None = None):
 
 
 def _state(request: HttpRequest, slug: str | None = None) -> dict:
-    # One query: the newest change and the count (a deletion changes the count).
-    return feed_events(slug).aggregate(latest=Max("updated_at"), count=Count("pk"))
+    # One query: the newest change and the count (a deletion changes the count),
+    # kept on the request, since the ETag and Last-Modified both ask.
+    state = getattr(request, "_calendar_feed_state", None)
+    if state is None:
+        state = feed_events(slug).aggregate(latest=Max("updated_at"), count=Count("pk"))
+        request._calendar_feed_state = state
+    return state
 
 
 def feed_etag(request: HttpRequest, slug: str | None = None) -> str:

@@ -65,7 +65,7 @@ def test_calendar_lists_upcoming_events_by_week_with_announced_and_utc_time(clie
     weeks = response.context["weeks"]
     assert weeks[0].label in ("This week", "Next week")
     assert [w.first_day for w in weeks] == sorted(w.first_day for w in weeks)
-    assert "js/calendar" in html and "<script>" not in html  # CSP: no inline script
+    assert "js/site" in html and "<script>" not in html  # CSP: no inline script
     graph = jsonld_blocks(html)[0]["@graph"]
     drop = next(item for item in graph if item["name"] == "The Winning release")
     assert drop["@type"] == "Event" and drop["startDate"].endswith("+09:00")
@@ -236,3 +236,19 @@ def test_artist_feed_lists_only_their_events_and_404s_for_nobody(client):
     items = parse(client.get("/artists/iu/calendar.ics"))
     assert [str(item["SUMMARY"]) for item in items] == ["IU concert"]
     assert client.get("/artists/nobody/calendar.ics").status_code == 404
+
+
+def test_ics_costs_the_same_queries_for_few_and_many_events(
+    client, django_assert_max_num_queries
+):
+    iu = ArtistFactory(name="IU", slug="iu")
+    EventFactory(artists=[iu])
+    # state (ETag and Last-Modified), events (+ release), their artists
+    with django_assert_max_num_queries(3):
+        client.get("/calendar.ics")
+    for _ in range(8):
+        EventFactory(artists=[iu, ArtistFactory()], release=ReleaseFactory())
+    with django_assert_max_num_queries(3):
+        assert len(parse(client.get("/calendar.ics"))) == 9
+    with django_assert_max_num_queries(4):  # the artist, too
+        assert len(parse(client.get("/artists/iu/calendar.ics"))) == 9

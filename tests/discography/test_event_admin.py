@@ -128,3 +128,11 @@ def test_the_month_view_lays_out_the_weeks(client):
     assert len(response.context["weeks"]) in (4, 5, 6)
     hostile = client.get(f"{LIST_URL}month/?month=0001-99<script>")
     assert hostile.status_code == 200
+
+
+def test_the_change_page_shows_the_time_read_only_with_the_quick_steps(admin_client):
+    event = EventFactory()
+    page = admin_client.get(f"{LIST_URL}{event.pk}/change/")
+    assert page.status_code == 200
+    assert "starts_at" not in page.context["adminform"].form.fields
+    assert f"{LIST_URL}{event.pk}/move/" in page.text

@@ -92,6 +92,9 @@ def urls(db) -> dict[str, str]:
         "/albums/<str:slug>/": release.get_absolute_url(),
         "/news/<str:slug>/live/": f"/news/live-night/live/?before={entry.pk}",
         "/news/<str:slug>/live/updates/": f"/news/live-night/live/updates/?after={entry.pk}",
+        "/calendar/": "/calendar/",
+        "/calendar.ics": "/calendar.ics",
+        "/artists/<str:slug>/calendar.ics": "/artists/iu/calendar.ics",
     }
 
 
