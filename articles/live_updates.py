@@ -40,6 +40,7 @@ from articles.models import Article, LiveEntry, SocialPost
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+KEY_EVENTS = 50
 # How many of a story's latest changes the snapshot holds: a reader further behind
 # reloads the page instead.
 CHANGES_KEPT = 100
@@ -135,13 +136,22 @@ def _entries(article: Article):
 
 def coverage_block(request, article: Article) -> dict[str, Any]:
     """The live part of a story page: the newest entries (at most PAGE_SIZE), the
-    pinned entry and the key events; three queries whatever the number of entries."""
+    pinned entry and the key events; three queries whatever the number of entries
+    (a fourth for the posts they embed, if any)."""
     page = list(_entries(article)[: PAGE_SIZE + 1])
     entries, has_older = page[:PAGE_SIZE], len(page) > PAGE_SIZE
-    highlights = list(
-        _entries(article).filter(is_key_event=True)[:50]
-    )  # the list readers jump from
-    pinned = next(iter(_entries(article).filter(is_pinned=True)[:1]), None)
+    # The key events readers jump from and the pinned entry, in one query.
+    marked = list(
+        _entries(article)
+        .filter(Q(is_key_event=True) | Q(is_pinned=True))
+        .order_by("-is_pinned", "-created_at", "-id")[: KEY_EVENTS + 1]
+    )
+    highlights = sorted(
+        (entry for entry in marked if entry.is_key_event),
+        key=lambda entry: (entry.created_at, entry.pk),
+        reverse=True,
+    )[:KEY_EVENTS]
+    pinned = next((entry for entry in marked if entry.is_pinned), None)
     posts = posts_for([*entries, *([pinned] if pinned else [])])
     newest = max((e.updated_at for e in entries), default=None)
     latest_change = (
