@@ -236,6 +236,11 @@ def refresh_trending(*, force: bool = False) -> list[int] | None:
     return ranked
 
 
+def _cards() -> QuerySet:
+    """Published stories as a card shows them (the body stays in the database)."""
+    return Article.objects.published().for_listing().defer("body")
+
+
 def _in_order(stories: QuerySet, ids: list[int]) -> list[Article]:
     found = {story.pk: story for story in stories.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
@@ -252,7 +257,7 @@ def trending_stories(*, limit: int = 5, exclude: int | None = None) -> list[Arti
     ids = [pk for pk in ids if pk != exclude][:limit]
     if not ids:
         return []
-    return _in_order(Article.objects.published().for_listing(), ids)
+    return _in_order(_cards(), ids)
 
 
 def most_read(
@@ -262,7 +267,7 @@ def most_read(
     (the cards with their week's reads), over the stories read this week only."""
     since = timezone.now() - MOST_READ_WINDOW
     read_this_week = StoryReads.objects.since(since).values("article_id")
-    stories = Article.objects.published().for_listing().filter(pk__in=read_this_week)
+    stories = _cards().filter(pk__in=read_this_week)
     if section is not None:
         stories = stories.filter(section=section)
     if artist is not None:
