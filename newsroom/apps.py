@@ -31,4 +31,3 @@ class NewsroomConfig(AppConfig):
         from newsroom import cachekeys
 
         cachekeys.register()
-

@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.admin import history
-from articles.admin.changelist import MineFilter, StoryListMixin
+from articles.admin.changelist import StoryListMixin
 from articles.admin.editor import StoryEditorMixin
 from articles.admin.reads import ReadsAdminMixin
 from articles.forms import ArticleAdminForm

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('articles', '0510_library_photos'),
         ('articles', '0523_seo_fields'),
-        ('articles', '0531_reports_and_planning'),
+        ('articles', '0532_reaction_settings_row'),
         ('articles', '0540_event_stories'),
         ('articles', '0550_live_coverage'),
         ('articles', '0560_story_reads'),

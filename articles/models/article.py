@@ -21,16 +21,22 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from articles.models.body import BODY_EXTENSIONS, sanitize_body
 from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
+from articles.models.related_sql import (
+    LIVE_SQL,
+    RELATED_BY_TOPICS_SQL,
+    RELATED_COLUMNS,
+    RELATED_FIELDS,
+)
 from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
 from artists.models import Artist
 from core.dates import PlausibleDateField, PlausibleDateTimeField
 from core.images import RenditionImageField, validate_hero_image
 from core.rows import CarriedList, concrete_attnames, fetch_instances
-from core.sanitize import clean_html
 from core.urlcache import cached_reverse
 from discography.models import Release
 from photos.fields import LibraryPhotoField
@@ -58,34 +64,6 @@ STORY_LISTS = (
     "release_list",
     "social_post_list",
 )
-BODY_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "History": True,
-    "HTML": True,
-    # Library photos, galleries and related-story cards (photos/prose_figures.js).
-    "LibraryFigure": True,
-}
-
-
-def sanitize_body(html: str | None) -> str:
-    """The editor's sanitizer: our one nh3 allow-list, and empty stays empty."""
-    cleaned = clean_html(html)
-    return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
-
-
 # The "live" rule, stated once: a story readers see is approved for publication
 # (status published, with a publication time) and due. published(), scheduled() and
 # Article.is_live read it here; the SQL that repeats it (the related-stories
@@ -195,7 +173,7 @@ class ArticleQuerySet(models.QuerySet):
             if artist_ids or tag_ids:
                 kinds = [StoryTopic.Kind.ARTIST.value] * len(artist_ids)
                 kinds += [StoryTopic.Kind.TAG.value] * len(tag_ids)
-                sql.append(_RELATED_BY_TOPICS_SQL)
+                sql.append(RELATED_BY_TOPICS_SQL)
                 params += [published, now, kinds, artist_ids + tag_ids, now]
                 params += [article.pk, limit, limit]
         else:
@@ -213,7 +191,7 @@ class ArticleQuerySet(models.QuerySet):
             " UNION ALL ".join(sql),
             params,
             using=alias,
-            fields=_RELATED_FIELDS,
+            fields=RELATED_FIELDS,
             extras=("is_picked",),
         )
         if any(story.is_picked for story in found):
@@ -243,47 +221,13 @@ def _related_sql(kind: str, count: int) -> str:
             f"AND tag_id {where}"
         )
     return (
-        f"SELECT {_RELATED_COLUMNS}, %(flag)s AS is_picked "
+        f"SELECT {RELATED_COLUMNS}, %(flag)s AS is_picked "
         f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
-        f"WHERE {_LIVE_SQL.format(story='v')} AND v.id <> %s "
+        f"WHERE {LIVE_SQL.format(story='v')} AND v.id <> %s "
         f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
     )
 
 
-# The columns each arm selects before its flag (what a related-story card shows:
-# its link, date and picture), in the model's field order as Model.from_db wants.
-_RELATED_FIELDS = (
-    "id",
-    "headline",
-    "slug",
-    "hero_image",
-    "hero_width",
-    "hero_height",
-    "hero_renditions",
-    "published_at",
-)
-_RELATED_COLUMNS = ", ".join(f"a.{name}" for name in _RELATED_FIELDS)
-
-# live() in SQL for the hand-written statements ({story} names the story's table);
-# its parameters are the status and the moment, in that order.
-_LIVE_SQL = "{story}.status = %s AND {story}.published_at <= %s"
-
-# The newest few due stories of each (kind, topic) pair (the topic table holds the
-# approved ones: migration 0502), merged: the newest ``limit`` distinct ones (the
-# outer filter re-checks that each is live).
-_RELATED_BY_TOPICS_SQL = (
-    f"SELECT {_RELATED_COLUMNS}, 0 AS is_picked"
-    " FROM articles_article a"
-    f" WHERE {_LIVE_SQL.format(story='a')} AND a.id IN ("
-    " SELECT n.article_id"
-    " FROM unnest(%s::varchar[], %s::bigint[]) AS t(kind, topic_id)"
-    " CROSS JOIN LATERAL (SELECT s.article_id, s.published_at"
-    " FROM articles_storytopic s WHERE s.kind = t.kind AND s.topic_id = t.topic_id"
-    " AND s.published_at <= %s AND s.article_id <> %s"
-    " ORDER BY s.published_at DESC, s.article_id DESC LIMIT %s) n"
-    " GROUP BY n.article_id, n.published_at"
-    " ORDER BY n.published_at DESC, n.article_id DESC LIMIT %s)"
-)
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
