@@ -54,6 +54,9 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Release": ("v", set()),
         "discography.Track": ("v", set()),
         "discography.MusicVideo": ("v", set()),
+        # the photo desk: writers upload and use photos, edit only their own (this
+        # one is another's); editors edit any
+        "photos.Photo": ("va", set()),
     },
     EDITORS: {
         "articles.Article": (
@@ -78,6 +81,7 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Release": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.Track": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.MusicVideo": (EDITORIAL_FULL, {"delete_selected"}),
+        "photos.Photo": (EDITORIAL_FULL, {"delete_selected"}),
     },
     MODERATORS: {
         "articles.FanReaction": (
