@@ -24,7 +24,9 @@ from articles.models import (
 from artists.models import Agency, Artist
 from discography.models import Event, MusicVideo, Release, Track
 from newsroom.groups import EDITORS, MODERATORS, WRITERS
+from photos.models import Photo
 from tests.articles.factories import ArticleFactory
+from tests.photos.factories import make_photo
 
 
 def make_user(username: str, group: str | None) -> object:
@@ -94,6 +96,7 @@ def things(people) -> dict[type[models.Model], models.Model]:
         Event: Event.objects.create(
             title="The Winning release", starts_at=timezone.now(), release=release
         ),
+        Photo: make_photo("A stage in Seoul", uploaded_by=other),
         get_user_model(): other,
         Group: Group.objects.get(name=WRITERS),
     }

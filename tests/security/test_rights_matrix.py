@@ -57,6 +57,9 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Track": ("v", set()),
         "discography.MusicVideo": ("v", set()),
         "discography.Event": ("v", set()),
+        # the photo desk: writers upload and use photos, edit only their own (this
+        # one is another's); editors edit any
+        "photos.Photo": ("va", set()),
     },
     EDITORS: {
         "articles.Article": (
@@ -88,6 +91,7 @@ RIGHTS: dict[str, dict[str, tuple[str, set[str]]]] = {
         "discography.Track": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.MusicVideo": (EDITORIAL_FULL, {"delete_selected"}),
         "discography.Event": (EDITORIAL_FULL, {"delete_selected"}),
+        "photos.Photo": (EDITORIAL_FULL, {"delete_selected"}),
     },
     MODERATORS: {
         "articles.FanReaction": (
