@@ -19,7 +19,9 @@ class ArticlesConfig(AppConfig):
             EventNotice,
             ReactionDecision,
             ReactionFlag,
+            ReactionReport,
             StoryReads,
+            WorkingCopy,
         )
         from discography.events import event_changed, register_story_lookup
 
@@ -33,7 +35,17 @@ class ArticlesConfig(AppConfig):
         # of stories (and the tags they wear) shows on public pages.
         # Read counts change every few seconds and show only through lists
         # remembered for a minute (articles.reads), never through a save.
-        private = {ReactionFlag, ReactionDecision, BannedWord, EventNotice, StoryReads}
+        # Staff-only rows (working copies autosaved every few seconds, readers'
+        # reports, desk notices) never reach a public page either.
+        private = {
+            ReactionFlag,
+            ReactionDecision,
+            ReactionReport,
+            BannedWord,
+            EventNotice,
+            StoryReads,
+            WorkingCopy,
+        }
         pagecache.register_public_models(
             *(
                 model

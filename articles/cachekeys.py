@@ -18,12 +18,14 @@ from articles.models import (
     Byline,
     Correction,
     FanReaction,
+    LiveEntry,
     Section,
     SocialPost,
     Source,
     StoryTopic,
     Transition,
 )
+from articles.reads import TRENDING_LIST
 from core.pagedeps import register_keys, register_page
 
 # Every list of stories that is not one tag, section, author or artist.
@@ -88,6 +90,8 @@ def register() -> None:
         shows=lambda p: [f"social-post:{p.pk}"],
         touches=lambda p: [f"social-post:{p.pk}"],
     )
+    # A live entry shows on its story (its updates answer has its own short cache).
+    register_keys(LiveEntry, touches=lambda e: [f"story:{e.article_id}"])
     # Derived or never shown: the topic index, old slugs (redirects are not
     # cached), the workflow's history (the story's own save says what changed).
     for model in (StoryTopic, ArticleSlugHistory, Transition):
@@ -95,7 +99,8 @@ def register() -> None:
 
     def story_page(kwargs: dict, shown: list) -> list[str]:
         stories = _subject(Article, "slug", kwargs.get("slug"), shown)
-        return [f"story-reactions:{story.pk}" for story in stories]
+        # Story pages also show the trending rail.
+        return [f"story-reactions:{story.pk}" for story in stories] + [TRENDING_LIST]
 
     register_page("articles:detail", story_page)
     register_page("articles:submit_reaction", story_page)

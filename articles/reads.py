@@ -57,6 +57,8 @@ HALF_LIFE_HOURS = float(getattr(settings, "READS_HALF_LIFE_HOURS", 6))
 TRENDING_WINDOW = datetime.timedelta(hours=48)
 MOST_READ_WINDOW = datetime.timedelta(days=7)
 TRENDING_KEY = "reads:trending:v2"
+# The page-cache key of every page showing the trending list (articles.cachekeys).
+TRENDING_LIST = "list:trending"
 # How many trending stories are kept (a page shows up to five, one may be itself).
 TRENDING_SIZE = 8
 # The editors' chart: one bar per hour for this long after publication, then per day.
@@ -232,7 +234,7 @@ def refresh_trending(*, force: bool = False) -> list[int] | None:
     if ranked != shown_before:
         # Cached pages show the list: they are rendered again, at most once a
         # minute, and only when it changed.
-        pagecache.content_changed()
+        pagecache.content_changed(keys=[TRENDING_LIST])
     return ranked
 
 

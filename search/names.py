@@ -2,8 +2,9 @@
 
 Artists (name, native name, aliases, editors' synonyms), releases and tracks are
 small tables next to the stories (thousands of rows at 100,000 stories), so each
-process keeps them in memory, read in one query and renewed when the content
-generation moves (:func:`core.pagecache.current_generation`, bumped by every save).
+process keeps them in memory, read in one query and renewed when any of those rows
+changes (:func:`names_changed`, connected in ``SearchConfig.ready``: a version number
+in the shared cache, so every process renews its copy).
 Each name also answers to the forms fans type: the given name without the family
 name, the Revised Romanization of a Hangul name, romanisation variants folded
 (:func:`search.hangul.roman_key`), and one or two wrong, missing, swapped or doubled
@@ -15,9 +16,11 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from rapidfuzz import fuzz, process
@@ -25,7 +28,6 @@ from rapidfuzz.distance import OSA
 
 from artists.models import Artist, ArtistAlias
 from artists.slugs import name_key
-from core import pagecache
 from core.urlcache import cached_reverse
 from discography.models import Release, Track
 from search.hangul import given_names, has_hangul, jamo, roman_key, romanisations
@@ -300,16 +302,47 @@ _lock = threading.Lock()
 _held: dict[str, tuple[int, NameIndex]] = {}
 
 
+NAMES_VERSION_KEY = "search:names:version"
+# The models whose rows are names (name_rows reads them).
+NAME_MODELS = (Artist, ArtistAlias, Synonym, Release, Track)
+
+
+def names_version() -> int | None:
+    """The version of the names every process agrees on; None when the shared cache
+    cannot be reached (then nothing held can be proven current)."""
+    try:
+        version = cache.get(NAMES_VERSION_KEY)
+        if version is None:
+            # Start from the clock: after a flush, versions never repeat.
+            version = int(time.time() * 1000)
+            if not cache.add(NAMES_VERSION_KEY, version, timeout=None):
+                version = cache.get(NAMES_VERSION_KEY, version)
+        return version
+    except Exception:  # noqa: BLE001 - a cache outage must not break search
+        return None
+
+
+def names_changed(**kwargs) -> None:
+    """A name row changed: every process renews its index on its next search."""
+    _held.clear()
+    try:
+        cache.incr(NAMES_VERSION_KEY)
+    except ValueError:  # no version yet, or evicted: any new one differs
+        names_version()
+    except Exception:  # noqa: BLE001 - the local copy is dropped all the same
+        pass
+
+
 def name_index(using: str = "default") -> NameIndex:
     """This process's index of the names on ``using``, renewed after any change."""
-    generation = pagecache.current_generation()
+    version = names_version()
     held = _held.get(using)
-    if held is not None and held[0] == generation:
+    if held is not None and version is not None and held[0] == version:
         return held[1]
     with _lock:
         held = _held.get(using)
-        if held is None or held[0] != generation:
-            held = _held[using] = (generation, NameIndex(name_rows(using)))
+        if held is None or version is None or held[0] != version:
+            held = _held[using] = (version, NameIndex(name_rows(using)))
     return held[1]
 
 

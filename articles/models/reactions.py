@@ -422,10 +422,16 @@ class ReactionSettings(models.Model):
     @classmethod
     def current(cls) -> ReactionSettings:
         """The one row, read through the cache (asked on every story page)."""
-        found = cache.get(SETTINGS_CACHE_KEY)
+        try:
+            found = cache.get(SETTINGS_CACHE_KEY)
+        except Exception:  # noqa: BLE001 - a cache outage must not break a story
+            found = None
         if found is None:
             found = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, found, timeout=300)
+            try:
+                cache.set(SETTINGS_CACHE_KEY, found, timeout=300)
+            except Exception:  # noqa: BLE001 - read from the database next time
+                pass
         return found
 
 
