@@ -3,7 +3,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 
 from core import pagecache
-from search import sqlite_text
+from search import name_version, sqlite_text
 
 
 class SearchConfig(AppConfig):
@@ -15,17 +15,14 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        # Models load after the app registry: the name index imports them.
-        from search import names
-
         connection_created.connect(sqlite_text.register, dispatch_uid="search-sqlite")
         # A synonym changes what searches (and so pages) find.
         pagecache.register_public_models(*self.get_models())
         # Every process renews its name index when a name row changes.
-        for model in names.NAME_MODELS:
+        for label in name_version.NAME_MODELS:
             for signal in (post_save, post_delete):
                 signal.connect(
-                    names.names_changed,
-                    sender=model,
-                    dispatch_uid=f"search-names-{model._meta.label_lower}",
+                    name_version.names_changed,
+                    sender=label,
+                    dispatch_uid=f"search-names-{label}",
                 )

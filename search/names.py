@@ -3,7 +3,7 @@
 Artists (name, native name, aliases, editors' synonyms), releases and tracks are
 small tables next to the stories (thousands of rows at 100,000 stories), so each
 process keeps them in memory, read in one query and renewed when any of those rows
-changes (:func:`names_changed`, connected in ``SearchConfig.ready``: a version number
+changes (:func:`search.name_version.names_changed`, connected in ``SearchConfig.ready``: a version number
 in the shared cache, so every process renews its copy).
 Each name also answers to the forms fans type: the given name without the family
 name, the Revised Romanization of a Hangul name, romanisation variants folded
@@ -16,11 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from rapidfuzz import fuzz, process
@@ -28,10 +26,11 @@ from rapidfuzz.distance import OSA
 
 from artists.models import Artist, ArtistAlias
 from artists.slugs import name_key
-from core.urlcache import cached_reverse
+from core.urlcache import reverse_or_none
 from discography.models import Release, Track
 from search.hangul import given_names, has_hangul, jamo, roman_key, romanisations
 from search.models import Synonym
+from search.name_version import names_version
 
 EXACT, VARIANT, PREFIX, TYPO = "exact", "variant", "prefix", "typo"
 SYNONYM = "synonym"  # the source of a name from search.models.Synonym
@@ -87,13 +86,12 @@ class NameIndex:
         self.names: dict[Thing, list[str]] = defaultdict(list)
         self.forms: list[Form] = []
         for kind, pk, name, slug, detail, source, extra in rows:
-            if not name:
+            url = _url(kind, slug, extra)
+            if not name or url is None:  # a row whose slug makes no address
                 continue
             thing = things.get((kind, pk))
             if thing is None:
-                thing = things[(kind, pk)] = Thing(
-                    kind, pk, name, _url(kind, slug, extra), detail
-                )
+                thing = things[(kind, pk)] = Thing(kind, pk, name, url, detail)
             if source != "misspelling" and name not in self.names[thing]:
                 self.names[thing].append(name)
             # A synonym is ours, not the artist's: the database finds the artist
@@ -200,11 +198,11 @@ class NameIndex:
         return (best[0], best[1]) if best else None
 
 
-def _url(kind: str, slug: str, extra: str) -> str:
+def _url(kind: str, slug: str, extra: str) -> str | None:
     if kind == "artist":
-        return cached_reverse("artists:detail", slug=slug)
-    url = cached_reverse("discography:release", slug=slug)
-    return f"{url}#track-{extra}" if kind == "track" else url
+        return reverse_or_none("artists:detail", slug=slug)
+    url = reverse_or_none("discography:release", slug=slug)
+    return f"{url}#track-{extra}" if url and kind == "track" else url
 
 
 def name_rows(using: str | None = None) -> list:
@@ -300,37 +298,6 @@ def name_rows(using: str | None = None) -> list:
 
 _lock = threading.Lock()
 _held: dict[str, tuple[int, NameIndex]] = {}
-
-
-NAMES_VERSION_KEY = "search:names:version"
-# The models whose rows are names (name_rows reads them).
-NAME_MODELS = (Artist, ArtistAlias, Synonym, Release, Track)
-
-
-def names_version() -> int | None:
-    """The version of the names every process agrees on; None when the shared cache
-    cannot be reached (then nothing held can be proven current)."""
-    try:
-        version = cache.get(NAMES_VERSION_KEY)
-        if version is None:
-            # Start from the clock: after a flush, versions never repeat.
-            version = int(time.time() * 1000)
-            if not cache.add(NAMES_VERSION_KEY, version, timeout=None):
-                version = cache.get(NAMES_VERSION_KEY, version)
-        return version
-    except Exception:  # noqa: BLE001 - a cache outage must not break search
-        return None
-
-
-def names_changed(**kwargs) -> None:
-    """A name row changed: every process renews its index on its next search."""
-    _held.clear()
-    try:
-        cache.incr(NAMES_VERSION_KEY)
-    except ValueError:  # no version yet, or evicted: any new one differs
-        names_version()
-    except Exception:  # noqa: BLE001 - the local copy is dropped all the same
-        pass
 
 
 def name_index(using: str = "default") -> NameIndex:

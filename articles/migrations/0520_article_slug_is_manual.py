@@ -34,7 +34,7 @@ def mark_typed_draft_slugs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0505_plausible_dates"),
+        ("articles", "0510_library_photos"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0505_plausible_dates'),
+        ('articles', '0523_seo_fields'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0505_plausible_dates'),
+        ('articles', '0532_reaction_settings_row'),
         ('discography', '0050_events'),
     ]
 

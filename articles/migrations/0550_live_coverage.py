@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0505_plausible_dates'),
+        ('articles', '0540_event_stories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

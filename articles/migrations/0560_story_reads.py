@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0505_plausible_dates'),
+        ('articles', '0550_live_coverage'),
     ]
 
     operations = [

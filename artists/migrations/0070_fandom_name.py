@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('artists', '0032_plausible_dates'),
+        ('artists', '0040_library_photos'),
     ]
 
     operations = [

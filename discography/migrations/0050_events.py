@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('artists', '0032_plausible_dates'),
-        ('discography', '0032_plausible_dates'),
+        ('discography', '0040_library_photos'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discography', '0032_plausible_dates'),
+        ('discography', '0050_events'),
     ]
 
     operations = [

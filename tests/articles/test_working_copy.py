@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, WorkingCopy
-from tests.articles.factories import ArticleFactory, image_file, writer
+from tests.articles.factories import ArticleFactory, writer
 from tests.articles.test_admin import ADD_URL, change_url, form_data
+from tests.photos.factories import make_photo
 
 pytestmark = pytest.mark.django_db
 NEW_COPY_URL = reverse("admin:articles_article_working_copy_new")
@@ -95,25 +95,22 @@ def test_restored_copy_saved_after_someone_else_is_refused_as_stale(client):
 
 
 def test_refused_save_keeps_the_chosen_picture_for_the_next_try(client):
+    # The hero is a library photo (issue 18): a refused save shows it still chosen.
     alice = writer()
     client.force_login(alice)
-    picture = SimpleUploadedFile("stage.jpg", image_file(1200, 675), "image/jpeg")
-    response = client.post(
-        ADD_URL, form_data(headline="With a picture", hero_image=picture)
-    )
+    photo = make_photo("IU on stage", uploaded_by=alice)
+    response = client.post(ADD_URL, form_data(headline="", hero_photo=photo.pk))
     page = response.content.decode()
-    assert response.status_code == 200 and "Describe the image" in page
-    assert "Kept from your last try: <strong>stage.jpg</strong>" in page
-    token = re.search(r'name="hero_image__held" value="([^"]+)"', page)[1]
+    assert response.status_code == 200 and "errornote" in page
+    assert re.search(rf'name="hero_photo"[^>]*value="{photo.pk}"', page) or re.search(
+        rf'value="{photo.pk}"[^>]*name="hero_photo"', page
+    )
     response = client.post(
-        ADD_URL,
-        form_data(
-            headline="With a picture", hero_alt="IU on stage", hero_image__held=token
-        ),
+        ADD_URL, form_data(headline="With a picture", hero_photo=photo.pk)
     )
     assert response.status_code == 302
     story = Article.objects.get()
-    assert story.hero_image.name.endswith(".jpg") and story.hero_width == 1200
+    assert story.hero_photo == photo and story.hero_width == photo.width
 
 
 def test_a_forged_held_token_is_ignored(client):

@@ -13,9 +13,12 @@ from taggit.models import Tag
 from articles.models import (
     Article,
     BannedWord,
+    EventNotice,
     ReactionDecision,
     ReactionFlag,
+    ReactionReport,
     StoryReads,
+    WorkingCopy,
 )
 from core import pagecache
 from tests.articles.factories import ArticleFactory
@@ -25,7 +28,16 @@ pytestmark = pytest.mark.django_db
 
 # What readers never see: the moderation record and the word list.
 # Read counts show only through lists that invalidate pages themselves (reads.py).
-PRIVATE = {ReactionFlag, ReactionDecision, BannedWord, StoryReads}
+# Staff-only rows: editors' working copies, readers' reports, desk notices.
+PRIVATE = {
+    ReactionFlag,
+    ReactionDecision,
+    BannedWord,
+    StoryReads,
+    EventNotice,
+    ReactionReport,
+    WorkingCopy,
+}
 
 
 @pytest.fixture(autouse=True)

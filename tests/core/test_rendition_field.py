@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.test.utils import isolate_apps
 
-from articles.models import Article, SocialPost
+from articles.models import Article, LiveEntry, SocialPost
 from artists.models import Artist
 from core.images import (
     RenditionFieldFile,
@@ -26,6 +26,7 @@ def test_every_picture_with_renditions_uses_the_one_field():
     }
     assert found == {
         (Article, "hero_image", "hero_renditions"),
+        (LiveEntry, "photo", "photo_renditions"),
         (Artist, "photo", "photo_renditions"),
         (Release, "cover", "cover_renditions"),
         (SocialPost, "thumbnail", "thumbnail_renditions"),

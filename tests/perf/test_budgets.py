@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 STORY_BUDGET = 8  # measured: 3 (story with every list as JSON, related, reactions)
 HOME_BUDGET = 8  # measured: 5 (lead, count, page, sections, releases)
 ARTIST_BUDGET = 9  # measured: 9 with the latest news and "Coming up" (issue 22)
-RELEASE_BUDGET = 6
+RELEASE_BUDGET = 8  # measured: 7 with the drop's history and the stories about it
 LIST_BUDGET = 4  # measured: 3 (tag, count, page with bylines)
 
 POST_URLS = [
@@ -64,6 +64,8 @@ def rich_story(size: int):
 
 def test_story_page_budget_is_constant(client):
     small, big = rich_story(1), rich_story(3)
+    # The first page of a process also reads the reaction settings row (then cached).
+    client.get(small.get_absolute_url())
     counts = [count_queries(client, s.get_absolute_url()) for s in (small, big)]
     counts.append(count_queries(client, big.get_absolute_url() + "?reactions=2"))
     assert counts[0] == counts[1] == counts[2] <= STORY_BUDGET, counts

@@ -270,7 +270,12 @@ def test_every_proxied_location_forwards_the_scheme_and_host(nginx):
     (http,) = find(nginx, "http")
     (server,) = find(http[2], "server")
     proxied = [loc for loc in find(server[2], "location") if find(loc[2], "proxy_pass")]
-    assert {" ".join(loc[1]) for loc in proxied} == {"/", "/static/", "/media/"}
+    assert {" ".join(loc[1]) for loc in proxied} == {
+        "/",
+        "/static/",
+        "/media/",
+        "/media/renditions/",
+    }
     for location in proxied:
         headers = effective_headers(http[2], server[2], location[2])
         assert headers.get("x-forwarded-proto") == "$forwarded_proto", location[1]

@@ -70,6 +70,7 @@ def urls(db) -> dict[str, str]:
         "/healthz": "/healthz",
         "/readyz": "/readyz",
         "/search/": "/search/?q=iu",
+        "/search/suggest/": "/search/suggest/?q=iu",
         "/feeds/latest/": "/feeds/latest/",
         "/feeds/latest/atom/": "/feeds/latest/atom/",
         "/sitemap.xml": "/sitemap.xml",
