@@ -20,6 +20,7 @@ from django.db.models import Model
 from core import pagecache
 from core.renditions import (
     RENDITION_ROOT,
+    Renditions,
     decode_image,
     encode,
     formats_for,
@@ -129,30 +130,10 @@ def schedule_crops(photo: Model) -> None:
 
 
 @dataclass(frozen=True)
-class CropSet:
+class CropSet(Renditions):
     """One ratio's crops of a photo, for templates: ``srcset_webp``,
     ``srcset_fallback``, ``src``; falsy when not made (use the photo's renditions
     with CSS ``object-fit`` then)."""
-
-    entries: tuple[dict[str, Any], ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
-
-    def _srcset(self, webp: bool) -> str:
-        return ", ".join(
-            f"{default_storage.url(entry['name'])} {entry['width']}w"
-            for entry in self.entries
-            if (entry["format"] == "WEBP") == webp
-        )
-
-    @property
-    def srcset_webp(self) -> str:
-        return self._srcset(webp=True)
-
-    @property
-    def srcset_fallback(self) -> str:
-        return self._srcset(webp=False)
 
     @property
     def src(self) -> str:

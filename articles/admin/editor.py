@@ -28,7 +28,14 @@ from articles.post_details import FILLABLE, fill_in_post_details, may_fill_in
 TAG_SUGGESTIONS = 10
 EDITOR_FIELDSETS = [
     (None, {"fields": ["headline", "slug", "dek", "body", "version_token"]}),
-    ("Place", {"fields": ["section", "tags", "is_featured"]}),
+    (
+        "Place",
+        {
+            "fields": ["section", "tags", "is_featured", "planned_for"],
+            "description": "Planned for: the day the desk means to run it "
+            "(the planning calendar); never a publish time.",
+        },
+    ),
     (
         "Hero image",
         # A library photo (its alt text and credit come with it) and this

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import re
 import uuid
@@ -26,10 +25,9 @@ from articles.models.editorial import *  # noqa: F403 - re-exported below
 from articles.models.editorial import ArticleSlugHistory, Byline, Correction, Source
 from articles.models.editorial import __all__ as _editorial_all
 from articles.models.related_sql import (
-    LIVE_SQL,
     RELATED_BY_TOPICS_SQL,
-    RELATED_COLUMNS,
     RELATED_FIELDS,
+    related_sql,
 )
 from articles.models.social import SocialPost
 from articles.models.topics import StoryTopic
@@ -54,6 +52,14 @@ __all__ = [
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
 
 WORDS_PER_MINUTE = 230
+# Fields only the desk reads (the story page leaves them out of its one query).
+EDITORIAL_ONLY_FIELDS = (
+    "slug_is_manual",
+    "planned_for",
+    "is_published_with_event",
+    "hero_photo",
+    "created_by",
+)
 # The lists the story page shows (Article's CarriedList attributes).
 STORY_LISTS = (
     "byline_list",
@@ -139,7 +145,9 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> Self:
         """Everything the story page shows, in one query: the story, its section and
         its seven small lists, each carried as a JSON array (core.rows.CarriedList)."""
-        return self._with_lists(*STORY_LISTS)
+        # Editorial bookkeeping no reader page shows stays behind: it keeps the
+        # statement under psycopg's 4 KB prepared-statement limit (tests/perf).
+        return self._with_lists(*STORY_LISTS).defer(*EDITORIAL_ONLY_FIELDS)
 
     def _with_lists(self, *names: str) -> Self:
         return self.select_related("section").annotate(
@@ -168,7 +176,7 @@ class ArticleQuerySet(models.QuerySet):
         if connection.vendor == "postgresql":
             # Arrays: one statement text whatever the number of ids, so it is
             # prepared once per connection and planned no more.
-            sql = [_related_sql("picked", 0).replace("%(flag)s", "1")]
+            sql = [related_sql("picked", 0).replace("%(flag)s", "1")]
             params = [published, now, article.pk, [article.pk], limit]
             if artist_ids or tag_ids:
                 kinds = [StoryTopic.Kind.ARTIST.value] * len(artist_ids)
@@ -184,7 +192,7 @@ class ArticleQuerySet(models.QuerySet):
                 parts.append(("0", "tags", tag_ids))
             sql, params = [], []
             for flag, kind, ids in parts:
-                sql.append(_related_sql(kind, len(ids)).replace("%(flag)s", flag))
+                sql.append(related_sql(kind, len(ids)).replace("%(flag)s", flag))
                 params += [published, now, article.pk, *ids, limit]
         found = fetch_instances(
             Article,
@@ -199,33 +207,6 @@ class ArticleQuerySet(models.QuerySet):
         found.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
         unique = list({story.pk: story for story in found}.values())
         return unique[:limit]
-
-
-@functools.cache
-def _related_sql(kind: str, count: int) -> str:
-    """One arm of the related-stories union: the newest ``limit`` of one kind."""
-    table = Article._meta.db_table
-    # ``count`` placeholders, or (count 0, PostgreSQL) one array of any length.
-    where = f"IN ({', '.join(['%s'] * count)})" if count else "= ANY(%s)"
-    if kind == "picked":
-        through = Article.related_articles.through._meta.db_table
-        inner = f"SELECT to_article_id FROM {through} WHERE from_article_id {where}"
-    elif kind == "artists":
-        through = Article.artists.through._meta.db_table
-        inner = f"SELECT article_id FROM {through} WHERE artist_id {where}"
-    else:
-        inner = (
-            f"SELECT object_id FROM {TaggedItem._meta.db_table} WHERE content_type_id = "
-            "(SELECT id FROM django_content_type "
-            "WHERE app_label = 'articles' AND model = 'article') "
-            f"AND tag_id {where}"
-        )
-    return (
-        f"SELECT {RELATED_COLUMNS}, %(flag)s AS is_picked "
-        f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
-        f"WHERE {LIVE_SQL.format(story='v')} AND v.id <> %s "
-        f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
-    )
 
 
 _TAG_RE = re.compile(r"<[^>]*>")

@@ -1,5 +1,10 @@
 """The hand-written related-stories statements of ArticleQuerySet.related_to."""
 
+import functools
+
+from django.apps import apps
+from taggit.models import TaggedItem
+
 # The columns each arm selects before its flag (what a related-story card shows:
 # its link, date and picture), in the model's field order as Model.from_db wants.
 RELATED_FIELDS = (
@@ -34,3 +39,31 @@ RELATED_BY_TOPICS_SQL = (
     " GROUP BY n.article_id, n.published_at"
     " ORDER BY n.published_at DESC, n.article_id DESC LIMIT %s)"
 )
+
+
+@functools.cache
+def related_sql(kind: str, count: int) -> str:
+    """One arm of the related-stories union: the newest ``limit`` of one kind."""
+    Article = apps.get_model("articles", "Article")
+    table = Article._meta.db_table
+    # ``count`` placeholders, or (count 0, PostgreSQL) one array of any length.
+    where = f"IN ({', '.join(['%s'] * count)})" if count else "= ANY(%s)"
+    if kind == "picked":
+        through = Article.related_articles.through._meta.db_table
+        inner = f"SELECT to_article_id FROM {through} WHERE from_article_id {where}"
+    elif kind == "artists":
+        through = Article.artists.through._meta.db_table
+        inner = f"SELECT article_id FROM {through} WHERE artist_id {where}"
+    else:
+        inner = (
+            f"SELECT object_id FROM {TaggedItem._meta.db_table} WHERE content_type_id = "
+            "(SELECT id FROM django_content_type "
+            "WHERE app_label = 'articles' AND model = 'article') "
+            f"AND tag_id {where}"
+        )
+    return (
+        f"SELECT {RELATED_COLUMNS}, %(flag)s AS is_picked "
+        f"FROM {table} a WHERE a.id IN (SELECT v.id FROM {table} v "
+        f"WHERE {LIVE_SQL.format(story='v')} AND v.id <> %s "
+        f"AND v.id IN ({inner}) ORDER BY v.published_at DESC, v.id DESC LIMIT %s)"
+    )

@@ -165,7 +165,7 @@ def test_keyboard_skip_link_focus_ring_and_reaction_form(live_server, demo, open
     button = page.get_by_role("button", name="Send reaction")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("awaits moderation")
+    expect(page.locator("[data-reactions-status]")).to_contain_text("awaits moderation")
 
 
 def test_story_prints_without_the_site_chrome(live_server, demo, open_page):

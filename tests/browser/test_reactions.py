@@ -55,7 +55,7 @@ def test_reader_reacts_moderator_approves_reader_sees_it(
     page.get_by_label("🔥").check()
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("button", name="Send reaction").click()
-    status = page.get_by_role("status")
+    status = page.locator("[data-reactions-status]")
     expect(status).to_contain_text("awaits moderation")
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     expect(page.get_by_label("Your reaction", exact=True)).to_have_value("")
@@ -108,7 +108,7 @@ def test_reader_without_javascript_confirms_once(live_server, browser, screensho
     page.screenshot(path=screenshot_dir / "reactions-confirm-375.png", full_page=True)
     assert FanReaction.objects.count() == 0
     page.get_by_role("button", name="Confirm and send").click()
-    expect(page.get_by_role("status")).to_contain_text("awaits moderation")
+    expect(page.locator("[data-reactions-status]")).to_contain_text("awaits moderation")
     assert FanReaction.objects.get().message == "Reading without scripts, still here."
     context.close()
 

@@ -8,7 +8,8 @@ from taggit.models import Tag
 
 from articles.models import Article, WorkingCopy
 from newsroom.groups import EDITORS, sync_groups
-from tests.articles.factories import ArticleFactory, image_file
+from tests.articles.factories import ArticleFactory
+from tests.photos.factories import make_photo
 
 X_URL = "https://x.com/lilacnotes/status/1762049872336609286"
 PASSWORD = "pw-for-browser-1"
@@ -31,8 +32,7 @@ def test_story_editor_keeps_work_previews_and_helps(
     erin = User.objects.create_user("erin", "erin@example.com", PASSWORD, is_staff=True)
     erin.groups.add(Group.objects.get(name=EDITORS))
     ArticleFactory(published=True, headline="Older IU story").tags.add("IU")
-    picture = tmp_path / "stage.jpg"
-    picture.write_bytes(image_file(1200, 675))
+    photo = make_photo("IU on stage in Seoul", uploaded_by=erin)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -48,16 +48,21 @@ def test_story_editor_keeps_work_previews_and_helps(
     option.click()
     expect(tags).to_have_value("IU, ")
 
-    # A refused save (no alt text) keeps the chosen picture.
-    page.locator("#id_hero_image").set_input_files(str(picture))
+    # A refused save (no headline) keeps the chosen library picture.
+    page.get_by_role("button", name="Choose a picture").click()
+    dialog = page.locator("dialog.photo-dialog")
+    dialog.get_by_role("searchbox").fill("stage in Seoul")
+    expect(dialog.locator(".photo-dialog__item")).to_have_count(1)
+    dialog.locator(".photo-dialog__item").first.click()
+    page.get_by_label("Headline").fill("")
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".errorlist")).to_contain_text("Describe the image")
-    expect(page.locator("[data-held-upload]")).to_contain_text("stage.jpg")
-    page.get_by_label("Hero alt text").fill("IU on stage in Seoul")
+    expect(page.locator(".errorlist").first).to_contain_text("required")
+    expect(page.locator(".photo-chooser__label")).to_have_text("IU on stage in Seoul")
+    page.get_by_label("Headline").fill("IU opens her world tour")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     story = Article.objects.get(headline="IU opens her world tour")
-    assert story.hero_image and story.hero_width == 1200
+    assert story.hero_photo == photo and story.hero_width == photo.width
     assert list(story.tags.names()) == ["IU"] and Tag.objects.count() == 1
 
     # The live preview follows typing, in the reader's template.

@@ -102,11 +102,13 @@ def _many_stories(count: int) -> None:
             INSERT INTO articles_article (headline, slug, dek, body, status,
               is_featured, published_at, created_at, updated_at, hero_alt,
               hero_caption, hero_credit, hero_image, hero_renditions, version,
-              preview_secret)
+              preview_secret, slug_is_manual, seo_title, seo_description,
+              is_published_with_event, reactions_closed, is_live_blog)
             SELECT 'Story ' || i, 'many-' || i, 'A dek', '<p>Common words ' ||
               (CASE WHEN i %% 1000 = 0 THEN 'holssi' ELSE 'filler' END) || '</p>',
               'published', false, now() - i * interval '1 minute', now(), now(),
-              '', '', '', '', '[]', 1, gen_random_uuid()
+              '', '', '', '', '[]', 1, gen_random_uuid(), false, '', '',
+              false, false, false
             FROM generate_series(1, %s) AS i
             """,
             [count],
