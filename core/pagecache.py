@@ -218,6 +218,11 @@ def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control:
         return False
+    # A view that set its own shared lifetime (a live blog's updates answer, a few
+    # seconds) keeps it: its rows may not be recorded as it answers from its own
+    # cache, so only the lifetime it chose can keep it current.
+    if "s-maxage" in cache_control:
+        return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
 

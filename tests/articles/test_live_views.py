@@ -4,6 +4,7 @@ structured data and feeds."""
 import datetime
 import json
 import re
+import time
 
 import feedparser
 import pytest
@@ -238,3 +239,21 @@ def test_feed_carries_the_live_story_once_dated_by_its_latest_entry(client, erin
     assert len(items) == 1
     updated = datetime.datetime(*items[0].updated_parsed[:6], tzinfo=datetime.UTC)
     assert abs((updated - later).total_seconds()) < 1
+
+
+def test_with_the_page_cache_on_a_new_entry_reaches_the_next_poll(
+    client, settings, erin, django_capture_on_commit_callbacks
+):
+    # The updates answer keeps its own few-second lifetime: the page cache, which
+    # cannot see the rows it answers from, never stores it for minutes.
+    settings.PAGE_CACHE_ENABLED = True
+    story = live_story()
+    (first,) = entries(story, 1)
+    before, _ = updates(client, story, first.pk)
+    assert before.status_code == 200 and "s-maxage=" in before["Cache-Control"]
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = live.post_live_entry(article=story, by=erin, body="<p>Encore!</p>")
+    time.sleep(1.1)  # past the snapshot's one rebuild a second
+    after, answer = updates(client, story, first.pk)
+    assert after.status_code == 200 and after.get("X-Page-Cache") is None
+    assert newer.pk in {entry["id"] for entry in answer["entries"]}
