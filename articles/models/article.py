@@ -44,6 +44,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "approved",
+    "listing_place",
     "live",
     *_editorial_all,
 ]
@@ -94,6 +95,13 @@ def is_live(story: Article, at: datetime.datetime) -> bool:
         and story.published_at is not None
         and story.published_at <= at
     )
+
+
+def listing_place(status: str, published_at: datetime.datetime | None):
+    """Where ``approved()`` puts a story in date-ordered lists (None: in none)."""
+    if status == Article.Status.PUBLISHED and published_at is not None:
+        return published_at
+    return None
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -465,6 +473,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.body = sanitize_body(self.body)
         stored = self._stored() if self.pk else None
+        # Where readers' lists held it before this save: when that changes, the
+        # related boxes of stories sharing its topics change too (articles.cachekeys).
+        self._listing_before = (
+            listing_place(stored["status"], stored["published_at"]) if stored else None
+        )
         self._follow_headline(stored)
         update_fields = kwargs.get("update_fields")
         if stored is not None:

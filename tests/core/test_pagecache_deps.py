@@ -96,14 +96,61 @@ def test_editing_a_story_refreshes_its_page_and_the_lists_showing_it(client, sit
 
 
 def test_a_new_story_joins_every_list_but_leaves_other_stories_cached(client, site):
+    loner = story("story-d", headline="Nothing in common")
+    assert client.get(loner.get_absolute_url()).status_code == 200
     warm(client)
     fresh = story("story-c", section=site["section"], headline="Brand new single")
     fresh.tags.add("pop")
     fresh.artists.add(site["artist"])
     after = states(client)
-    assert after["b"] == "hit"
-    for name in ("home", "artist", "tag", "section", "feed"):
+    # Stories sharing its tag and artist show it under "Related" now; one sharing
+    # nothing stays cached.
+    assert after["b"] == "miss"
+    assert client.get(loner.get_absolute_url())["X-Page-Cache"] == "hit"
+    for name in ("home", "artist", "tag", "section", "feed", "b"):
         assert b"Brand new single" in client.get(PAGES[name]).content, name
+
+
+def test_publishing_reaches_related_boxes_and_an_edit_does_not(client, site):
+    """An edit leaves the stories sharing its topics alone (they show the edited
+    story under its own key if at all); publishing or withdrawing reaches them."""
+    artist, tag_id = site["artist"], site["a"].tags.get().pk
+    related = {f"related:artist:{artist.pk}", f"related:tag:{tag_id}"}
+    page_keys = set(client.get(PAGES["b"])["Surrogate-Key"].split())
+    assert related <= page_keys
+
+    draft = story("story-e", status=Article.Status.DRAFT, published_at=None)
+    draft.tags.add("pop")
+    draft.artists.add(artist)
+    draft = Article.objects.get(pk=draft.pk)
+    draft.dek = "Still a draft"
+    draft.save()
+    assert not related & pagedeps.touched_by(draft)
+
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    assert related <= pagedeps.touched_by(draft)
+
+    published = Article.objects.get(pk=draft.pk)
+    published.dek = "An edit after publication"
+    published.save()
+    assert not related & pagedeps.touched_by(published)
+
+    published.status = Article.Status.DRAFT
+    published.save()
+    assert related <= pagedeps.touched_by(published)
+
+
+def test_linking_an_artist_reaches_the_related_boxes_drawn_from_them(client, site):
+    other = ArtistFactory(name="Other", slug="other")
+    fan = story("story-f")
+    fan.artists.add(other)
+    assert client.get(fan.get_absolute_url()).status_code == 200
+    assert client.get(fan.get_absolute_url())["X-Page-Cache"] == "hit"
+    site["a"].artists.add(other)
+    assert client.get(fan.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert b"Story A" in client.get(fan.get_absolute_url()).content
 
 
 def test_renaming_an_artist_reaches_every_page_showing_them(client, site):
