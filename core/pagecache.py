@@ -40,13 +40,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from core import pagecache_outbox, pagedeps, purge
+from core import pagecache_outbox, pagecache_watch, pagedeps, purge
 from core.pagecache_local import _LocalPages, known_keys, local_pages  # noqa: F401
+from core.pagecache_request import is_enabled, page_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +54,8 @@ logger = logging.getLogger(__name__)
 SEQUENCE_KEY = "pagecache:sequence"
 VERSION_KEY = "pagecache:v:{key}"
 NEXT_CHANGE_KEY = "pagecache:next-change:{sequence}"
-# v3: entries carry the versions of the keys they show.
-PAGE_KEY = "pagecache:page:v3:{digest}"
 # The front door's lookup, handed to the middleware so a miss costs one round trip.
 LOOKUP_ENVIRON_KEY = "pagecache.lookup"
-# Paths that are never cached: the staff site, probes, and files served elsewhere.
-EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
-BYPASS_COOKIES = ("messages",)
 # After the store failed, leave it alone (and cache nothing) this long.
 RETRY_AFTER = 2.0
 
@@ -69,10 +64,6 @@ def _cache():
     """The shared store, without any per-process fallback (core.cache.strict)."""
     cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
     return getattr(cache, "strict", cache)
-
-
-def is_enabled() -> bool:
-    return getattr(settings, "PAGE_CACHE_ENABLED", True)
 
 
 class _Availability:
@@ -123,7 +114,14 @@ def publish_change(keys: Iterable[str]) -> None:
     cache.set_many({_version_key(key): sequence for key in keys}, timeout=None)
     # Once more when the versions are written: a process that read the counter
     # between the two saw the old versions, and must look at them again.
-    cache.incr(SEQUENCE_KEY)
+    final = cache.incr(SEQUENCE_KEY)
+    watch = _feed()
+    if watch is not None:  # every process hears it without asking (pagecache_watch)
+        watch.announce(final, keys)
+
+
+def _feed() -> pagecache_watch.ChangeFeed | None:
+    return pagecache_watch.feed(current_sequence)
 
 
 def bump_generation() -> None:
@@ -153,61 +151,6 @@ def seconds_to_keep(sequence: int, now: datetime | None = None) -> int:
     if next_change == "none":
         return longest
     return max(0, min(longest, int((next_change - now).total_seconds())))
-
-
-def _is_secure(environ: dict) -> bool:
-    """``HttpRequest.is_secure()`` for a bare WSGI environ (same proxy header rule)."""
-    proxy_header = settings.SECURE_PROXY_SSL_HEADER
-    if proxy_header:
-        header, secure_value = proxy_header
-        value = environ.get(header)
-        if value is not None:
-            return value.split(",", 1)[0].strip() == secure_value
-    return environ.get("wsgi.url_scheme") == "https"
-
-
-def _host(environ: dict) -> str:
-    """The host as Django reads it (unvalidated: an unknown host never has a page)."""
-    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
-        return environ["HTTP_X_FORWARDED_HOST"]
-    if "HTTP_HOST" in environ:
-        return environ["HTTP_HOST"]
-    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-
-
-def page_key(environ: dict) -> str | None:
-    """The cache key of this request's page, or None when it must not use the cache.
-
-    Read from the WSGI environ (``request.META`` is the same dict), so the WSGI
-    front door (:class:`CachedPagesWSGI`) and the middleware agree on every key.
-    Only anonymous GET and HEAD requests qualify: no session, no flash message, not
-    the admin or files, and not a plain-HTTP request that must be redirected first.
-    """
-    if not is_enabled() or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return None
-    path = environ.get("PATH_INFO", "")
-    if path.startswith(EXCLUDED_PREFIXES):
-        return None
-    cookie_header = environ.get("HTTP_COOKIE")
-    if cookie_header:
-        cookies = parse_cookie(cookie_header)
-        if settings.SESSION_COOKIE_NAME in cookies:
-            return None
-        if any(name in cookies for name in BYPASS_COOKIES):
-            return None
-    secure = _is_secure(environ)
-    if settings.SECURE_SSL_REDIRECT and not secure:
-        return None
-    query = environ.get("QUERY_STRING", "")
-    raw = "{}://{}{}{}{}".format(
-        "https" if secure else "http",
-        _host(environ),
-        environ.get("SCRIPT_NAME", ""),
-        path,
-        f"?{query}" if query else "",
-    )
-    digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
-    return PAGE_KEY.format(digest=digest)
 
 
 def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -256,6 +199,10 @@ def lookup(key: str) -> tuple[int, tuple | None]:
     cache = _cache()
     local = local_pages.get(key)
     if local is not None:
+        checked = local_pages.checked_at(key)
+        watch = _feed()
+        if watch is not None and watch.unchanged_since(local[0], checked):
+            return checked, local  # no change announced to any key it shows
         sequence = cache.get(SEQUENCE_KEY)
         if sequence is not None and sequence == local_pages.checked_at(key):
             return sequence, local  # nothing changed anywhere since it was checked

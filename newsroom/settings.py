@@ -366,6 +366,10 @@ if env("CLOUDFLARE_ZONE_ID") and env("CLOUDFLARE_API_TOKEN"):
             },
         )
     )
+# With Redis, each change is also announced on a channel every process listens to,
+# so a hit on an unchanged page needs no round trip (core/pagecache_watch.py).
+PAGE_CACHE_FEED_URL = REDIS_URL if PAGE_CACHE_ALIAS == "default" else None
+PAGE_CACHE_FEED_PREFIX = env("CACHE_KEY_PREFIX", "newsroom")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 
