@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import strip_tags
 
 from artists.models import Artist
+from core.rows import CarriedList
 from discography.models import Release, Track
 
 
@@ -54,7 +55,9 @@ def mentions_in(text: str, *, exclude: Suggestions | None = None) -> Suggestions
     skip_releases = {r.pk for r in exclude.releases}
     skip_tracks = {t.pk for t in exclude.tracks}
     found = Suggestions()
-    artists = Artist.objects.exclude(pk__in=skip_artists).prefetch_related("aliases")
+    artists = Artist.objects.exclude(pk__in=skip_artists).annotate(
+        **CarriedList.annotations(Artist, "alias_list")
+    )
     for artist in artists:
         if any(mentions(text, name) for name in artist.all_names()):
             found.artists.append(artist)

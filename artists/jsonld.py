@@ -44,7 +44,7 @@ def artist_jsonld(
     data.update(_person_or_group(artist, request))
     alternate = [name for name in artist.all_names() if name != artist.name]
     # Misspellings help readers' searches but are not the artist's names.
-    hidden = {a.name for a in artist.aliases.all() if not a.is_public}
+    hidden = {a.name for a in artist.alias_list if not a.is_public}
     alternate = [name for name in alternate if name not in hidden]
     if alternate:
         data["alternateName"] = alternate
@@ -61,7 +61,7 @@ def artist_jsonld(
     links = [link.url for link in artist.link_list]
     if links:
         data["sameAs"] = links
-    agencies = list(artist.agencies.all())
+    agencies = artist.agency_list
     if agencies:
         data["affiliation" if not artist.is_group else "recordLabel"] = [
             {"@type": "Organization", "name": agency.name} for agency in agencies

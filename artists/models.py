@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from artists.slugs import name_key, unique_names, unique_slug
@@ -108,10 +108,9 @@ class ArtistQuerySet(models.QuerySet):
     def for_profile(self) -> Self:
         """Everything the profile page shows about the artist, in a fixed few queries
         (the official links ride in the artist's own query)."""
-        return self.prefetch_related(
-            "aliases",
-            Prefetch("agencies", queryset=Agency.objects.select_related("parent")),
-        ).annotate(**CarriedList.annotations(Artist, "link_list"))
+        return self.annotate(
+            **CarriedList.annotations(Artist, "link_list", "alias_list", "agency_list")
+        )
 
 
 class Artist(models.Model):
@@ -217,6 +216,18 @@ class Artist(models.Model):
         fields=("id", "kind", "url", "position"),
         order_by=("position", "id"),
     )
+    alias_list = CarriedList(
+        "artists.ArtistAlias",
+        parent="artist",
+        fields=("id", "artist_id", "name", "kind"),
+        order_by=("kind", "name"),
+    )
+    agency_list = CarriedList(
+        Agency,
+        parent="artists",
+        fields=("id", "name", "slug", "parent__id", "parent__name"),
+        order_by=("name", "id"),
+    )
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -258,10 +269,10 @@ class Artist(models.Model):
 
     @property
     def birth_names(self) -> list[str]:
-        """Birth (legal) names, from the aliases (prefetched on profile pages)."""
+        """Birth (legal) names, from the aliases (carried on profile pages)."""
         return [
             alias.name
-            for alias in self.aliases.all()
+            for alias in self.alias_list
             if alias.kind == ArtistAlias.Kind.BIRTH_NAME
         ]
 
@@ -273,7 +284,7 @@ class Artist(models.Model):
         """
         return unique_names(
             [self.name, self.native_name, self.sort_name]
-            + [alias.name for alias in self.aliases.all()]
+            + [alias.name for alias in self.alias_list]
         )
 
 

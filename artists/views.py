@@ -57,7 +57,7 @@ def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Shown as "also known as": public aliases other than birth names.
             "other_names": [
                 alias
-                for alias in artist.aliases.all()
+                for alias in artist.alias_list
                 if alias.is_public and alias.kind != ArtistAlias.Kind.BIRTH_NAME
             ],
             "jsonld": artist_jsonld(

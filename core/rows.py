@@ -129,6 +129,9 @@ def instances_from_rows(
                 own[key] = value
         instance = _from_values(model, own, using)
         for relation, values in nested.items():
+            if all(value is None for value in values.values()):
+                setattr(instance, relation, None)  # an empty foreign key
+                continue
             related_model = model._meta.get_field(relation).related_model
             setattr(instance, relation, _from_values(related_model, values, using))
         instances.append(instance)
