@@ -48,6 +48,10 @@ class Lineup:
         ]
 
 
+# What a chip, a lineup line and the JSON-LD read of each artist.
+SHOWN = ("name", "slug", "sort_name", "kind")
+
+
 def running_on(day: datetime.date) -> Q:
     """Memberships that had begun and not yet ended on ``day`` (the end day counts)."""
     return (Q(began_on__isnull=True) | Q(began_on__lte=day)) & (
@@ -72,6 +76,16 @@ def story_lineup(article: Article) -> Lineup:
             Membership.objects.filter(Q(member_id__in=ids) | Q(group_id__in=ids))
             .filter(running_on(lineup.day))
             .select_related("member", "group")
+            # Names and addresses only: an artist row also holds a biography and
+            # a search vector no chip reads.
+            .only(
+                "member_id",
+                "group_id",
+                "role",
+                "began_on",
+                "ended_on",
+                *(f"{side}__{name}" for side in ("member", "group") for name in SHOWN),
+            )
             .order_by("member__sort_name", "member__name", "pk")
         )
         for membership in memberships:
