@@ -31,6 +31,7 @@ from articles.moderation import approve_reaction, feature_reaction
 from articles.social_demo import DEMO_POST_URLS, load_demo_posts
 from artists.models import Artist
 from discography.models import Release, Track
+from photos import demo_art
 from photos.models import Photo
 
 DESK_USERNAME = "demo-desk"
@@ -392,6 +393,14 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
     if story.is_featured and not article.hero_photo_id:
         article.hero_photo = _hero_photo(desk)
         article.hero_caption = "Love wins all: the song opened IU's 2024 campaign."
+    elif not article.hero_photo_id:
+        key = f"story:{story.slug}"
+        article.hero_photo = demo_art.demo_photo(
+            key,
+            lambda: demo_art.poster(key),
+            alt="An abstract poster: a pale sun in rings of light over bands of colour",
+            caption="An illustration made for the demo story.",
+        )
     article.save()
     article.tags.set(story.tags)
     article.artists.set(Artist.objects.filter(slug__in=story.artists))
