@@ -58,6 +58,7 @@ TRENDING_WINDOW = datetime.timedelta(hours=48)
 MOST_READ_WINDOW = datetime.timedelta(days=7)
 # {"ids": [...], "cards": [Article, ...]}: the cards themselves, so pages need no query.
 TRENDING_KEY = "reads:trending:v3"
+TRENDING_VERSION_KEY = "reads:trending:v3:version"
 # The page-cache key of every page showing the trending list (articles.cachekeys).
 TRENDING_LIST = "list:trending"
 # How many trending stories are kept (a page shows up to five, one may be itself).
@@ -249,25 +250,41 @@ def _in_order(stories: QuerySet, ids: list[int]) -> list[Article]:
     return [found[pk] for pk in ids if pk in found]
 
 
-_NOTHING_TRENDS: dict = {"ids": [], "cards": []}
+_NOTHING_TRENDS: dict = {"ids": [], "cards": [], "version": ""}
+# The last list this process read, with its version: while the shared version is
+# the same, pages reuse it instead of fetching and unpickling the cards again.
+_read_here: tuple[str, dict] = ("", _NOTHING_TRENDS)
 
 
 def _store_trending(ranked: list[int]) -> list[int]:
     """Fetch the cards of ``ranked`` once (one query) and share them through the
     cache, so every page of every process shows them without a query; the ids
     actually stored (stories no longer live drop out)."""
+    global _read_here
     cards = _in_order(_cards(), ranked) if ranked else []
     ids = [story.pk for story in cards]
-    cache.set(
-        TRENDING_KEY,
-        {"ids": ids, "cards": cards},
-        int(TRENDING_WINDOW.total_seconds()),
+    stored = {"ids": ids, "cards": cards, "version": secrets.token_hex(8)}
+    timeout = int(TRENDING_WINDOW.total_seconds())
+    cache.set_many(
+        {TRENDING_KEY: stored, TRENDING_VERSION_KEY: stored["version"]}, timeout
     )
+    _read_here = (stored["version"], stored)
     return ids
 
 
 def _stored_trending() -> dict:
-    return cache.get(TRENDING_KEY) or _NOTHING_TRENDS
+    """The shared list: a small version read each time, the cards only when the
+    version changed since this process last read them."""
+    global _read_here
+    version = cache.get(TRENDING_VERSION_KEY)
+    if not version:
+        return _NOTHING_TRENDS
+    if _read_here[0] == version:
+        return _read_here[1]
+    stored = cache.get(TRENDING_KEY) or _NOTHING_TRENDS
+    if stored["version"] == version:
+        _read_here = (version, stored)
+    return stored
 
 
 def trending_stories(*, limit: int = 5, exclude: int | None = None) -> list[Article]:
