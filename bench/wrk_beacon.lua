@@ -5,7 +5,7 @@
 local threads = {}
 local counter = 0
 local path, pk
-local pages, beacons, non_2xx = 0, 0, 0
+pages, beacons, non_2xx = 0, 0, 0  -- globals: done() reads them per thread
 
 function setup(thread)
   thread:set("id", #threads)
