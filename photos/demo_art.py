@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from photos.models import Photo
 
-CREDIT = "Illustration: Newsroom"
+CREDIT = "Newsroom illustration"
 HOLDER = "Newsroom"
 # Marks a demo picture in the library (and finds it again: load_demo is idempotent).
 TERMS_PREFIX = "Demo artwork made by load_demo; free to use on this site. Key: "
