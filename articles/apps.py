@@ -11,8 +11,9 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from taggit.models import Tag, TaggedItem
 
-        # Connect the receivers: the embed sync on a story's save, tags' slugs.
-        from articles import embeds, event_stories, figures, tags  # noqa: F401
+        # Connect the receivers: the embed sync on a story's save, tags' slugs,
+        # the trending cards following their story.
+        from articles import embeds, event_stories, figures, reads, tags  # noqa: F401
         from articles.models import (
             Article,
             BannedWord,

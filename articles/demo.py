@@ -8,12 +8,10 @@ Statuses are set through the workflow services, as everywhere else.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -31,6 +29,7 @@ from articles.moderation import approve_reaction, feature_reaction
 from articles.social_demo import DEMO_POST_URLS, load_demo_posts
 from artists.models import Artist
 from discography.models import Release, Track
+from photos import demo_art
 from photos.models import Photo
 
 DESK_USERNAME = "demo-desk"
@@ -39,7 +38,6 @@ DESK_USERNAME = "demo-desk"
 IU_X_POSTS = DEMO_POST_URLS[:2]
 LOVE_WINS_ALL_VIDEO = DEMO_POST_URLS[2]
 MODERATION_USERNAME = "demo-moderation"
-DEMO_HERO_CREDIT = "Illustration: Newsroom"
 # Readers' reactions under the IU story, written for the demo; approved on load.
 IU_REACTIONS = [
     (
@@ -330,8 +328,9 @@ def _desk_user(editors: Group):
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
 
-def _hero_image() -> ContentFile:
-    """A generated abstract picture (no third-party photo), 1600×900."""
+def _hero_drawing() -> tuple[Image.Image, float, float]:
+    """A generated abstract picture (no third-party photo), 1600×900; its focal point
+    is the rings' centre."""
     image = Image.new("RGB", (1600, 900))
     draw = ImageDraw.Draw(image)
     for y in range(900):
@@ -344,28 +343,19 @@ def _hero_image() -> ContentFile:
             outline=colour,
             width=14,
         )
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=88)
-    return ContentFile(out.getvalue(), name="love-wins-all-illustration.jpg")
+    return image, 1100 / 1600, 0.5
 
 
 def _hero_photo(desk) -> Photo:
-    """The featured story's picture, a library photo of our own (rights complete)."""
-    photo = Photo.objects.filter(credit=DEMO_HERO_CREDIT).first()
-    if photo is None:
-        photo = Photo(
-            file=_hero_image(),
-            alt_text="An abstract illustration of rings of light on a dark red sky",
-            caption="An illustration made for the newsroom's IU coverage.",
-            credit=DEMO_HERO_CREDIT,
-            copyright_holder="Newsroom",
-            usage_kind=Photo.UsageKind.OWN,
-            uploaded_by=desk,
-        )
-        photo.save()
-        photo.tags.add("IU", "illustration")
-        photo.refresh_search_text()
-    return photo
+    """The featured story's picture, a library photo of our own (rights complete),
+    found again by its demo key (photos.demo_art), never by its credit, which the
+    other demo pictures share."""
+    return demo_art.demo_photo(
+        "story:love-wins-all-illustration",
+        _hero_drawing,
+        alt="An abstract illustration of rings of light on a dark red sky",
+        caption="An illustration made for the newsroom's IU coverage.",
+    )
 
 
 def _link_related_card(story: Article, related: Article) -> None:
@@ -392,6 +382,14 @@ def _load_story(story: DemoStory, *, desk, sections, authors) -> Article:
     if story.is_featured and not article.hero_photo_id:
         article.hero_photo = _hero_photo(desk)
         article.hero_caption = "Love wins all: the song opened IU's 2024 campaign."
+    elif not article.hero_photo_id:
+        key = f"story:{story.slug}"
+        article.hero_photo = demo_art.demo_photo(
+            key,
+            lambda: demo_art.poster(key),
+            alt="An abstract poster: a pale sun in rings of light over bands of colour",
+            caption="An illustration made for the demo story.",
+        )
     article.save()
     article.tags.set(story.tags)
     article.artists.set(Artist.objects.filter(slug__in=story.artists))

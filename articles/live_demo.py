@@ -21,6 +21,7 @@ from articles.models import Article, Author, Byline, LiveEntry, Section
 from articles.social_demo import DEMO_POST_URLS
 from artists.models import Artist
 from discography.models import Release
+from photos import demo_art
 
 SLUG = "live-iu-the-winning-showcase-night"
 STARTS = datetime.datetime(2024, 2, 20, 19, 0, tzinfo=datetime.UTC)
@@ -163,6 +164,14 @@ def load() -> str:
         author = Author.objects.filter(display_name="Mina Seo").first()
         if author:
             Byline.objects.get_or_create(article=story, author=author)
+    if not story.hero_photo_id:
+        story.hero_photo = demo_art.demo_photo(
+            f"story:{SLUG}",
+            lambda: demo_art.poster(f"story:{SLUG}"),
+            alt="An abstract poster: a pale sun in rings of light over bands of colour",
+            caption="An illustration made for the demo story.",
+        )
+        story.save()
     if not story.is_live:
         services.publish_article(article=story, by=desk, at=STARTS)
     if not story.is_live_blog:

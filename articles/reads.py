@@ -32,7 +32,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, signals
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -56,7 +56,9 @@ TRENDING_SECONDS = int(getattr(settings, "READS_TRENDING_SECONDS", 60))
 HALF_LIFE_HOURS = float(getattr(settings, "READS_HALF_LIFE_HOURS", 6))
 TRENDING_WINDOW = datetime.timedelta(hours=48)
 MOST_READ_WINDOW = datetime.timedelta(days=7)
-TRENDING_KEY = "reads:trending:v2"
+# {"ids": [...], "cards": [Article, ...]}: the cards themselves, so pages need no query.
+TRENDING_KEY = "reads:trending:v3"
+TRENDING_VERSION_KEY = "reads:trending:v3:version"
 # The page-cache key of every page showing the trending list (articles.cachekeys).
 TRENDING_LIST = "list:trending"
 # How many trending stories are kept (a page shows up to five, one may be itself).
@@ -89,13 +91,24 @@ def is_countable(request: HttpRequest) -> bool:
     return not (user is not None and user.is_authenticated and user.is_staff)
 
 
+# The day's salt as this process last read it: one cache round trip less per beacon
+# (a beacon is a request of its own, and the cheaper it is the less it takes from
+# the pages served beside it). Only today's is kept.
+_salt_here: tuple[datetime.date | None, str] = (None, "")
+
+
 def _todays_salt(today: datetime.date) -> str:
     """A random salt shared by every process for one day, forgotten after it."""
+    global _salt_here
+    if _salt_here[0] == today:
+        return _salt_here[1]
     key = f"reads:salt:{today.isoformat()}"
     salt = cache.get(key)
     if salt is None:
         cache.add(key, secrets.token_hex(16), timeout=2 * 86400)
         salt = cache.get(key) or ""
+    if salt:
+        _salt_here = (today, salt)
     return salt
 
 
@@ -220,22 +233,22 @@ def refresh_trending(*, force: bool = False) -> list[int] | None:
     """Work "trending now" out again, at most once per TRENDING_SECONDS across
     processes (``force`` skips that wait); returns the new ids, None when skipped.
 
-    Called after reads are written, never by a page: pages only read the answer
-    (no query when nothing trends). Decay weighs every story by the same factor as
-    time passes, so between reads the order cannot change: recomputing when reads
-    arrive keeps it exact. Kept two days, so a site with no reads at all stops
-    showing a stale list."""
+    Called after reads are written, never by a page: pages only read the stored
+    cards (no query at all). Decay weighs every story by the same factor as time
+    passes, so between reads the order cannot change: recomputing when reads arrive
+    keeps it exact. Kept two days, so a site with no reads at all stops showing a
+    stale list."""
     if not force and not cache.add("reads:trending:fresh", 1, TRENDING_SECONDS):
         return None
     scores = trending_scores()
     ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:TRENDING_SIZE]
-    shown_before = (cache.get(TRENDING_KEY) or [])[:TRENDING_SIZE]
-    cache.set(TRENDING_KEY, ranked, int(TRENDING_WINDOW.total_seconds()))
-    if ranked != shown_before:
+    shown_before = _stored_trending()["ids"]
+    shown = _store_trending(ranked)
+    if shown != shown_before:
         # Cached pages show the list: they are rendered again, at most once a
         # minute, and only when it changed.
         pagecache.content_changed(keys=[TRENDING_LIST])
-    return ranked
+    return shown
 
 
 def _cards() -> QuerySet:
@@ -248,18 +261,72 @@ def _in_order(stories: QuerySet, ids: list[int]) -> list[Article]:
     return [found[pk] for pk in ids if pk in found]
 
 
+_NOTHING_TRENDS: dict = {"ids": [], "cards": [], "version": ""}
+# The last list this process read, with its version: while the shared version is
+# the same, pages reuse it instead of fetching and unpickling the cards again.
+_read_here: tuple[str, dict] = ("", _NOTHING_TRENDS)
+
+
+def _store_trending(ranked: list[int]) -> list[int]:
+    """Fetch the cards of ``ranked`` once (one query) and share them through the
+    cache, so every page of every process shows them without a query; the ids
+    actually stored (stories no longer live drop out)."""
+    global _read_here
+    cards = _in_order(_cards(), ranked) if ranked else []
+    ids = [story.pk for story in cards]
+    stored = {"ids": ids, "cards": cards, "version": secrets.token_hex(8)}
+    timeout = int(TRENDING_WINDOW.total_seconds())
+    cache.set_many(
+        {TRENDING_KEY: stored, TRENDING_VERSION_KEY: stored["version"]}, timeout
+    )
+    _read_here = (stored["version"], stored)
+    return ids
+
+
+def _stored_trending() -> dict:
+    """The shared list: a small version read each time, the cards only when the
+    version changed since this process last read them."""
+    global _read_here
+    version = cache.get(TRENDING_VERSION_KEY)
+    if not version:
+        return _NOTHING_TRENDS
+    if _read_here[0] == version:
+        return _read_here[1]
+    stored = cache.get(TRENDING_KEY) or _NOTHING_TRENDS
+    if stored["version"] == version:
+        _read_here = (version, stored)
+    return stored
+
+
 def trending_stories(*, limit: int = 5, exclude: int | None = None) -> list[Article]:
-    """ "Trending now": one query for the cards (none when nothing trends); a cache
-    that cannot answer shows nothing rather than breaking the page."""
+    """ "Trending now", as worked out at most a minute ago: read from the shared
+    cache, no query; a cache that cannot answer shows nothing rather than breaking
+    the page."""
     try:
-        ids = cache.get(TRENDING_KEY) or []
+        cards = _stored_trending()["cards"]
     except Exception:
         logger.warning("trending: cache unavailable", exc_info=True)
         return []
-    ids = [pk for pk in ids if pk != exclude][:limit]
-    if not ids:
-        return []
-    return _in_order(_cards(), ids)
+    return [story for story in cards if story.pk != exclude][:limit]
+
+
+def _story_changed(sender, instance: Article, **kwargs) -> None:
+    """A trending story edited, unpublished or deleted: its stored card is fetched
+    again at once (or dropped), not a minute later."""
+    try:
+        ids = _stored_trending()["ids"]
+        if instance.pk in ids:
+            _store_trending(ids)
+            pagecache.content_changed(keys=[TRENDING_LIST])
+    except Exception:  # the list catches up at the next refresh
+        logger.warning("trending: could not follow a story's change", exc_info=True)
+
+
+# Connected when the app is ready (articles.apps imports this module).
+signals.post_save.connect(_story_changed, sender=Article, dispatch_uid="reads.trend")
+signals.post_delete.connect(
+    _story_changed, sender=Article, dispatch_uid="reads.trend.delete"
+)
 
 
 def most_read(

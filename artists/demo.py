@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from artists.models import Agency, Artist, ArtistAlias, ArtistLink, Membership
+from photos import demo_art
 
 Alias = ArtistAlias.Kind
 
@@ -262,6 +263,7 @@ def load() -> str:
             ArtistLink.objects.update_or_create(
                 artist=artist, url=url, defaults={"kind": kind, "position": position}
             )
+    _picture_artists(artists)
     for member, group, role, began_on in MEMBERSHIPS:
         Membership.objects.update_or_create(
             member=artists[member],
@@ -270,3 +272,28 @@ def load() -> str:
             defaults={"role": role},
         )
     return f"{len(ARTISTS)} artists ({created} new), {len(AGENCIES)} agencies"
+
+
+# People drawn in a group's picture (its members as silhouettes), else one.
+GROUP_SIZES = {"bts": 7, "newjeans": 5}
+
+
+def _picture_artists(artists: dict[str, Artist]) -> None:
+    """A drawn portrait for each artist without a photo (never replaces one)."""
+    missing = [artist for artist in artists.values() if not artist.library_photo_id]
+    if not missing:
+        return
+    known = demo_art.demo_photos()
+    for artist in missing:
+        key = f"artist:{artist.slug}"
+        people = GROUP_SIZES.get(artist.slug, 1)
+        shown = "a line of silhouettes" if people > 1 else "a silhouette"
+        artist.library_photo = demo_art.demo_photo(
+            key,
+            lambda key=key, people=people: demo_art.portrait(key, people=people),
+            alt=f"Illustration for {artist.name}: {shown} lit from behind, in rings "
+            "of light",
+            caption=f"An illustration standing in for a photo of {artist.name}.",
+            known=known,
+        )
+        artist.save()

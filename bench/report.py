@@ -194,6 +194,24 @@ def markdown(report: dict) -> str:
                 f"| {state} | {name} | {row['rps']} | {_ratio(runs, name)} | "
                 f"{row['p50_ms']} | {row['p99_ms']} | {row['errors']} |"
             )
+    counting = load.get("counting")
+    if counting and "error" not in counting:
+        mixed = counting["with_counting"]
+        out += [
+            "",
+            "Counting reads (issue 24): the cached story with each page view followed "
+            "by its beacon (`POST /reads/`, every reader a different browser, so reads "
+            "are counted and trending is worked out again), against the static file "
+            f"({counting['static_file_rps']} req/s): the cached story alone "
+            f"{counting['cached_story_rps']} req/s "
+            f"({counting['cached_story_vs_static']}× static); with counting "
+            f"{mixed['requests_rps']} req/s ({mixed['requests_vs_static']}× static; "
+            f"{mixed['page_views_per_s']} page views and {mixed['beacons_per_s']} "
+            f"beacons a second, p50 {mixed['p50_ms']} ms, p99 {mixed['p99_ms']} ms, "
+            f"{mixed['non_2xx']} non-2xx, {mixed['errors']} errors).",
+        ]
+    elif counting:
+        out += ["", f"Counting reads under load: {counting['error']}"]
     out += [
         "",
         "## Memory",

@@ -23,6 +23,7 @@ from discography.models import (
     TrackFeature,
 )
 from discography.streaming import Service
+from photos import demo_art
 
 LOVE_WINS_ALL_ON = datetime.date(2024, 1, 24)
 
@@ -72,6 +73,14 @@ def load() -> str:
     ReleaseCredit.objects.update_or_create(
         release=release, artist=artists["iu"], defaults={"position": 0}
     )
+    if not release.cover_photo_id:
+        release.cover_photo = demo_art.demo_photo(
+            "release:the-winning",
+            lambda: demo_art.sleeve("release:the-winning", "The Winning"),
+            alt="Illustrated cover for The Winning: a dark disc in rings of light, "
+            "the title in capitals below",
+        )
+        release.save()
     tracks: dict[str, Track] = {}
     for position, (title, seconds, is_title, pre_released_on, features) in enumerate(
         TRACKS, start=1

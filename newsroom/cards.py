@@ -3,8 +3,10 @@
 One answer for every card on the site (home, lists, related, artist index, search):
 the story's hero, the artist's photo or the release's cover, with its renditions when
 it has them. Templates draw it with ``jinja2/includes/card_picture.html``, which shows
-a designed stand-in only when there is no picture at all. The picture library can
-change what a card shows (a focal-point crop) here, in one place.
+a designed stand-in only when there is no picture at all. Which crop of the photo
+library a card box shows is decided here, in one place: the crop of the box's shape
+around the photo's focal point, carried in the row's renditions list (no join, no
+query), else the whole picture covered by CSS.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 from articles.models import Article
 from artists.models import Artist
 from discography.models import Release
+from photos.crops import crop_of_row
 
 # (image field, width field, height field, renditions field, alt field) per kind.
 _PICTURES = {
@@ -28,6 +31,28 @@ _PICTURES = {
 # The size given for a picture whose size is not known (cards crop to their box).
 UNKNOWN_SIDE = 400
 STAND_IN = {Article: "story", Artist: "person", Release: "disc"}
+# Which focal-point crop (photos.crops.CROP_RATIOS) each card box shows, by the
+# card's class: the crop nearest the box's CSS aspect-ratio (static/css/site.css),
+# then any wider screens that draw the box in another shape. Unlisted boxes are
+# square (rails, search hits, artist and member portraits, release covers).
+SQUARE = ("1x1", ())
+CARD_CROPS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    # Square beside the headline on phones, 16:10 above 36rem (16:9 crop, covered).
+    "story-card__image": ("1x1", (("(min-width: 36rem)", "16x9"),)),
+    "lead-story__image": ("16x9", ()),
+    "body-story-card__image": ("16x9", ()),
+}
+
+
+@dataclass(frozen=True)
+class CardSource:
+    """A ``<source media=…>`` of a card whose box changes shape with the screen."""
+
+    media: str
+    srcset_webp: str
+    srcset_fallback: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -37,11 +62,16 @@ class CardImage:
     srcset_fallback: str
     width: int
     height: int
+    sources: tuple[CardSource, ...] = ()
+    is_cropped: bool = False
 
 
-def card_image(item: Any) -> CardImage | None:
-    """The picture of a story, artist or release for a card; None when it has none
-    (or its file cannot be addressed: a card never fails over a picture)."""
+def card_image(item: Any, box: str = "") -> CardImage | None:
+    """The picture of a story, artist or release for the card box ``box`` (its CSS
+    class): the photo library's crop around the focal point when the row carries it
+    (photos.fields.carried_renditions: read from the row, no query), else the whole
+    picture's renditions, covered by CSS. None when it has no picture (or its file
+    cannot be addressed: a card never fails over a picture)."""
     fields = _PICTURES.get(type(item))
     if fields is None:
         return None
@@ -49,8 +79,34 @@ def card_image(item: Any) -> CardImage | None:
     image = getattr(item, image_name, None)
     if not image:
         return None
+    listed = getattr(item, renditions_name, None)
+    ratio, wider = CARD_CROPS.get(box, SQUARE)
     try:
-        if getattr(item, renditions_name, None):
+        crop = crop_of_row(listed, image.name, ratio)
+        if crop:
+            sources = []
+            for media, other_ratio in wider:
+                other = crop_of_row(listed, image.name, other_ratio)
+                if other:
+                    sources.append(
+                        CardSource(
+                            media=media,
+                            srcset_webp=other.srcset_webp,
+                            srcset_fallback=other.srcset_fallback,
+                            width=other.width,
+                            height=other.height,
+                        )
+                    )
+            return CardImage(
+                src=crop.src,
+                srcset_webp=crop.srcset_webp,
+                srcset_fallback=crop.srcset_fallback,
+                width=crop.width,
+                height=crop.height,
+                sources=tuple(sources),
+                is_cropped=True,
+            )
+        if listed:
             src, webp, fallback = image.src, image.srcset_webp, image.srcset_fallback
         else:
             src, webp, fallback = image.url, "", ""

@@ -28,6 +28,7 @@ from core.renditions import (
     store_file,
 )
 from core.tasks import Backoff, enqueue_on_commit, retrying_task
+from photos.fields import CROP_OF, follow_photo
 
 CROP_RATIOS: dict[str, tuple[int, int]] = {
     "16x9": (16, 9),
@@ -116,8 +117,26 @@ def refresh_photo_crops(pk: int) -> int:
         pk=pk, file=photo.file.name, focal_x=photo.focal_x, focal_y=photo.focal_y
     ).update(crops=entries)
     if changed:
+        photo.crops = entries
+        # The rows showing the photo carry its crops beside their renditions (cards
+        # read them from the row: no join, no query); follow_photo copies them.
+        follow_photo(photo)
         pagecache.content_changed(photo)
     return len(entries)
+
+
+def crop_of_row(
+    listed: list[dict[str, Any]] | None, source_name: str, ratio: str
+) -> CropSet:
+    """One ratio's crops carried in a row's renditions list (``carried_crops``) for
+    the file the row shows now; empty when none (never another file's)."""
+    return CropSet(
+        tuple(
+            entry
+            for entry in listed or ()
+            if entry.get(CROP_OF) == source_name and entry.get("ratio") == ratio
+        )
+    )
 
 
 def schedule_crops(photo: Model) -> None:

@@ -30,6 +30,10 @@ from core.images import received_new_upload
 from core.tasks import schedule_image_renditions
 from photos.widgets import PhotoChooserWidget
 
+# Key of a crop carried in a row's renditions list: not "source", so the row's own
+# renditions (core.renditions.Renditions.of) never take a crop for a resized copy.
+CROP_OF = "crop_of"
+
 # Every LibraryPhotoField of the project, for following a photo's edits.
 _LIBRARY_FIELDS: list[LibraryPhotoField] = []
 
@@ -85,7 +89,7 @@ class LibraryPhotoField(models.ForeignKey):
         image = self._image()
         values: dict[str, Any] = {
             image.attname: photo.file.name,
-            image.renditions_field: photo.file_renditions,
+            image.renditions_field: carried_renditions(photo),
         }
         if image.width_field:
             values[image.width_field] = photo.width
@@ -167,9 +171,13 @@ class LibraryPhotoField(models.ForeignKey):
             else "",
         )
         photo.save(using=using)
+        # The crops made while saving the photo (inline, without a worker) found no
+        # row pointing at it yet: this row takes them now.
+        carried = carried_renditions(photo)
         type(instance)._base_manager.using(using).filter(pk=instance.pk).update(
-            **{self.attname: photo.pk}
+            **{self.attname: photo.pk, image_field.renditions_field: carried}
         )
+        setattr(instance, image_field.renditions_field, carried)
         setattr(instance, self.name, photo)
 
 
@@ -196,6 +204,22 @@ def follow_photo(photo, using: str | None = None) -> None:
                     schedule_image_renditions(row, field.image_field)
     if changed:
         pagecache.content_changed(photo, using=using)
+
+
+def carried_renditions(photo) -> list[dict[str, Any]]:
+    """What a row showing the photo lists: the file's renditions, then the photo's
+    focal-point crops (photos.crops) for cards. Crops only follow renditions: a row
+    checks that its list belongs to its file by the first entry's source."""
+    renditions = list(photo.file_renditions or [])
+    if not (renditions and photo.file):
+        return renditions
+    focus = f"f{round(photo.focal_x * 100)}x{round(photo.focal_y * 100)}"
+    return renditions + [
+        {key: value for key, value in entry.items() if key != "source"}
+        | {CROP_OF: entry["source"]}
+        for entry in photo.crops or ()
+        if entry.get("source") == photo.file.name and entry.get("focus") == focus
+    ]
 
 
 def library_fields() -> list[LibraryPhotoField]:
