@@ -310,14 +310,32 @@ def trending_stories(*, limit: int = 5, exclude: int | None = None) -> list[Arti
     return [story for story in cards if story.pk != exclude][:limit]
 
 
+def _card_face(story: Article) -> tuple:
+    """What a trending card shows of a story (rail_list): its headline, address,
+    time and picture. A save that changes none of it (a new dek, a body edit)
+    leaves the pages showing the list cached."""
+    return (
+        story.pk,
+        story.headline,
+        story.slug,
+        story.published_at,
+        str(story.hero_image or ""),
+        story.hero_renditions,
+    )
+
+
 def _story_changed(sender, instance: Article, **kwargs) -> None:
     """A trending story edited, unpublished or deleted: its stored card is fetched
-    again at once (or dropped), not a minute later."""
+    again at once (or dropped), not a minute later; the pages showing the list are
+    refreshed only when a card now looks different."""
     try:
-        ids = _stored_trending()["ids"]
-        if instance.pk in ids:
-            _store_trending(ids)
-            pagecache.content_changed(keys=[TRENDING_LIST])
+        stored = _stored_trending()
+        if instance.pk in stored["ids"]:
+            before = [_card_face(story) for story in stored["cards"]]
+            _store_trending(stored["ids"])
+            after = [_card_face(story) for story in _stored_trending()["cards"]]
+            if after != before:
+                pagecache.content_changed(keys=[TRENDING_LIST])
     except Exception:  # the list catches up at the next refresh
         logger.warning("trending: could not follow a story's change", exc_info=True)
 

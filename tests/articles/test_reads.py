@@ -384,3 +384,32 @@ def test_the_reads_page_is_for_staff_who_may_see_the_story(client):
     assert client.get(url).status_code == 404
     client.force_login(editor())
     assert client.get(url).status_code == 200
+
+
+def test_a_trending_story_refreshes_the_pages_showing_the_list_only_when_its_card_changes(
+    monkeypatch,
+):
+    """Editors update the biggest story of the day often; a new dek or body must
+    not send every story page back to be rendered, a new headline must."""
+    from core import pagecache
+
+    changed = []
+    monkeypatch.setattr(
+        pagecache,
+        "content_changed",
+        lambda *rows, keys=(), **kw: keys and changed.append(list(keys)),
+    )
+    story = ArticleFactory(published=True, headline="Old headline")
+    StoryReads.objects.create(
+        article=story, hour=reads.on_the_hour(timezone.now()), reads=3
+    )
+    reads.refresh_trending(force=True)
+    changed.clear()
+    story.dek = "A new standfirst"
+    story.body = "<p>More of the story.</p>"
+    story.save()
+    assert reads.TRENDING_LIST not in sum(changed, [])
+    story.headline = "New headline"
+    story.save()
+    assert [reads.TRENDING_LIST] in changed
+    assert reads.trending_stories()[0].headline == "New headline"
