@@ -131,9 +131,9 @@ def artist_choices(since: datetime.datetime) -> list[dict[str, str]]:
     upcoming = Event.objects.upcoming(since=since).order_by().values("pk")
     return list(
         Artist.objects.filter(
-            pk__in=Event.artists.through.objects.filter(
-                event_id__in=upcoming
-            ).values("artist_id")
+            pk__in=Event.artists.through.objects.filter(event_id__in=upcoming).values(
+                "artist_id"
+            )
         )
         .order_by("sort_name", "name")
         .values("name", "slug")

@@ -99,7 +99,9 @@ def _utc(moment: datetime.datetime) -> icalendar.vDatetime:
     return icalendar.vDatetime(moment.astimezone(datetime.UTC))
 
 
-def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) -> bytes:
+def build_calendar(
+    events: Iterable[Event], *, request: HttpRequest, name: str
+) -> bytes:
     """The events as one VCALENDAR (their artists from ``listed()``, else a query
     each)."""
     host = request.get_host().split(":")[0] or "newsroom"
