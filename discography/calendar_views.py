@@ -18,11 +18,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from artists.models import Artist
+from core.urlcache import url_of
 from discography.events import Event, listed, stories_about
 from discography.jsonld import events_jsonld
 
 # A page shows this many events; "Later events" continues after the last one.
 EVENTS_PER_PAGE = 40
+# The kinds' labels, looked up once (``get_kind_display()`` rebuilds its choices per
+# call).
+KIND_LABELS = dict(Event.Kind.choices)
 # Badges readers see; announced and confirmed events need none.
 STATUS_BADGES = {
     Event.Status.DELAYED: "Delayed",
@@ -73,17 +77,25 @@ def calendar_rows(events: list[Event]) -> list[dict[str, Any]]:
     """What each row prints, with the stories about each event (one query).
 
     The events come from ``listed()`` (their artists carried); each start is turned
-    into its announced zone once and every string is made from that.
+    into its announced zone once and every string is made from that. An artist on
+    several rows has its address made once.
     """
     stories = stories_about(events)
+    hrefs: dict[int, str | None] = {}
     rows = []
     for event in events:
         zone = event.zone
         local = event.starts_at.astimezone(zone)
         utc = event.starts_at.astimezone(datetime.UTC)  # stored in UTC: cheap
+        artist_links = []
+        for artist in event.performers:
+            if artist.pk not in hrefs:
+                hrefs[artist.pk] = url_of(artist)
+            artist_links.append((hrefs[artist.pk], artist.name))
         rows.append(
             {
                 "event": event,
+                "kind": KIND_LABELS.get(event.kind, event.kind),
                 "announced": announced_time(local),
                 "utc": utc_time(utc),
                 "iso": iso_utc(utc),
@@ -92,6 +104,8 @@ def calendar_rows(events: list[Event]) -> list[dict[str, Any]]:
                 else "",
                 "badge": STATUS_BADGES.get(event.status, ""),
                 "artists": event.performers,
+                # (address or None, name): the template's ``link`` filter takes both.
+                "artist_links": artist_links,
                 "stories": stories.get(event.pk, []),
             }
         )

@@ -102,8 +102,15 @@ def _utc(moment: datetime.datetime) -> icalendar.vDatetime:
 def build_calendar(
     events: Iterable[Event], *, request: HttpRequest, name: str
 ) -> bytes:
-    """The events as one VCALENDAR (their artists from ``listed()``, else a query
-    each)."""
+    """The events as one VCALENDAR, written out (their artists from ``listed()``,
+    else a query each)."""
+    return _ical(calendar_component(events, request=request, name=name))
+
+
+def calendar_component(
+    events: Iterable[Event], *, request: HttpRequest, name: str
+) -> icalendar.Calendar:
+    """The events as one icalendar ``Calendar``."""
     host = request.get_host().split(":")[0] or "newsroom"
     # Every entry links to its row on the calendar page: the address made once.
     calendar_url = request.build_absolute_uri(cached_reverse("discography:calendar"))
@@ -151,7 +158,7 @@ def build_calendar(
             item["LOCATION"] = icalendar.vText(event.place)
         item["URL"] = icalendar.vUri(f"{calendar_url}#event-{event.pk}")
         cal.add_component(item)
-    return _ical(cal)
+    return cal
 
 
 def _lines(component: icalendar.cal.Component) -> Iterator[bytes]:

@@ -25,9 +25,16 @@ def _origin(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def _artist(artist, request: HttpRequest, origin: str | None = None) -> dict[str, Any]:
+def _artist(
+    artist, request: HttpRequest, origin: str | None = None, paths: dict | None = None
+) -> dict[str, Any]:
     data = {"@type": "MusicGroup" if artist.is_group else "Person", "name": artist.name}
-    path = url_of(artist)  # None for a slug that makes no address: named only
+    if paths is None:
+        path = url_of(artist)  # None for a slug that makes no address: named only
+    else:  # a page of events names the same artists again and again
+        if artist.pk not in paths:
+            paths[artist.pk] = url_of(artist)
+        path = paths[artist.pk]
     if path is not None:
         data["url"] = (origin or _origin(request)) + path
     return data
@@ -85,7 +92,11 @@ EVENT_STATUSES = {
 
 
 def event_jsonld(
-    event: Event, *, request: HttpRequest, origin: str | None = None
+    event: Event,
+    *,
+    request: HttpRequest,
+    origin: str | None = None,
+    paths: dict | None = None,
 ) -> dict[str, Any]:
     """One event as schema.org data (uses the carried artists and release).
 
@@ -102,7 +113,9 @@ def event_jsonld(
             event.status, "https://schema.org/EventScheduled"
         ),
         "url": origin + event.get_absolute_url(),
-        "performer": [_artist(artist, request, origin) for artist in event.performers],
+        "performer": [
+            _artist(artist, request, origin, paths) for artist in event.performers
+        ],
     }
     if event.ends_at:
         data["endDate"] = event.ends_at.astimezone(zone).isoformat()
@@ -121,10 +134,11 @@ def events_jsonld(events, *, request: HttpRequest) -> dict[str, Any] | None:
     """A page's events as one graph (nothing when there are none)."""
     if not events:
         return None
-    origin = _origin(request)
+    origin, paths = _origin(request), {}
     return {
         "@context": "https://schema.org",
         "@graph": [
-            event_jsonld(event, request=request, origin=origin) for event in events
+            event_jsonld(event, request=request, origin=origin, paths=paths)
+            for event in events
         ],
     }
