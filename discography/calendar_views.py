@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from artists.models import Artist
 from core.urlcache import url_of
+from discography.calendar_filter import artist_choices, artist_options
 from discography.events import Event, listed, stories_about
 from discography.jsonld import events_jsonld
 
@@ -139,21 +140,6 @@ def _after(events, value: str | None):
     )
 
 
-def artist_choices(since: datetime.datetime) -> list[dict[str, str]]:
-    """The artists on the calendar from ``since`` on, A to Z, for the filter: one
-    query over the link table (the events' index finds them), names and slugs only."""
-    upcoming = Event.objects.upcoming(since=since).order_by().values("pk")
-    return list(
-        Artist.objects.filter(
-            pk__in=Event.artists.through.objects.filter(event_id__in=upcoming).values(
-                "artist_id"
-            )
-        )
-        .order_by("sort_name", "name")
-        .values("name", "slug")
-    )
-
-
 @require_safe
 def calendar(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -176,6 +162,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     has_more = len(page) > EVENTS_PER_PAGE
     page = page[:EVENTS_PER_PAGE]
     rows = calendar_rows(page)
+    choices, options = artist_choices(since)
     query = request.GET.copy()
     query.pop("after", None)
     if has_more:
@@ -187,7 +174,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "weeks": by_week(rows, now=now),
             "artist": artist,
             "artist_slug": artist_slug,
-            "artist_choices": artist_choices(since),
+            "artist_choices": choices,
+            "artist_options": artist_options(options, artist_slug),
             "kind": kind,
             "kinds": Event.Kind.choices,
             "next_query": query.urlencode() if has_more else "",
