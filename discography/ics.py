@@ -191,7 +191,7 @@ def _response(body: bytes, filename: str) -> HttpResponse:
 @require_safe
 @condition(etag_func=feed_etag, last_modified_func=feed_last_modified)
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    events = listed(feed_events().for_rows()[:FEED_LIMIT])
+    events = listed(feed_events().for_rows(release=False)[:FEED_LIMIT])
     body = build_calendar(events, request=request, name="Comeback calendar")
     return _response(body, "calendar.ics")
 
@@ -200,6 +200,6 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
 @condition(etag_func=feed_etag, last_modified_func=feed_last_modified)
 def artist_calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.only("id", "name", "slug"), slug=slug)
-    events = listed(feed_events(slug).for_rows()[:FEED_LIMIT])
+    events = listed(feed_events(slug).for_rows(release=False)[:FEED_LIMIT])
     body = build_calendar(events, request=request, name=f"{artist.name}: calendar")
     return _response(body, f"{artist.slug}.ics")
