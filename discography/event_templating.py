@@ -23,8 +23,8 @@ COMING_UP_LIMIT = 5
 
 
 def coming_up(request: HttpRequest, artist: Artist) -> dict[str, Any]:
-    """The artist page's next events with their schema.org data: four queries
-    (events, artists, release joined, stories), whatever the count."""
+    """The artist page's next events with their schema.org data: three queries
+    (events with their release joined, their artists, stories), whatever the count."""
     events = listed(
         Event.objects.upcoming().for_artist(artist).for_rows()[:COMING_UP_LIMIT]
     )

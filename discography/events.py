@@ -247,7 +247,8 @@ class Event(models.Model):
 
     @property
     def performers(self) -> list[Artist]:
-        """The event's artists: ``for_listing()``'s list, else one query."""
+        """The event's artists: ``listed()``'s or ``for_listing()``'s list, else one
+        query."""
         found = getattr(self, "performer_list", None)
         return found if found is not None else list(self.artists.all())
 
