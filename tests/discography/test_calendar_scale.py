@@ -144,9 +144,10 @@ def parse_feed(response) -> list:
 
 def test_a_feed_of_more_than_250_events_carries_all_of_them(client, cast):
     artists, releases = cast
-    events = add_events(300, artists=artists, releases=releases)
+    # Over a thousand: past SQLite's 999 parameters per query too.
+    events = add_events(1100, artists=artists, releases=releases)
     items = parse_feed(client.get("/calendar.ics"))
-    assert len(items) == 300
+    assert len(items) == 1100
     uids = {str(item["UID"]) for item in items}
     assert uids == {f"event-{event.pk}@testserver" for event in events}
     by_uid = {str(item["UID"]): item for item in items}
@@ -161,7 +162,7 @@ def test_a_feed_of_more_than_250_events_carries_all_of_them(client, cast):
         assert item["STATUS"] == expected
     # An artist's feed too: every event they are in.
     mine = parse_feed(client.get(f"/artists/{artists[0].slug}/calendar.ics"))
-    assert len(mine) == Event.objects.filter(artists=artists[0]).count() == 100
+    assert len(mine) == Event.objects.filter(artists=artists[0]).count() > 250
 
 
 def test_a_feed_costs_the_same_queries_for_10_and_300_events(
