@@ -250,3 +250,25 @@ def test_the_artist_filter_escapes_names_and_marks_the_choice(client):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 아이유" in html
     assert f'<option value="{hostile.slug}" selected>' in html
     assert html.count(" selected>") == 1
+
+
+def test_the_fast_writer_folds_ascii_lines_as_icalendar_does():
+    # Every alignment of escapes (a backslash, a comma, a semicolon, a caret, a
+    # newline) against the 75-octet fold, in ASCII lines (cut in slices) and a
+    # Hangul one (folded by icalendar).
+    for k in range(80):
+        EventFactory(
+            title="T" * k + "\\;,^\n" * 25,
+            place="p" * (k % 7) + "a\\b" * 40,
+        )
+    EventFactory(title="아이유 " * 30 + "\\" * 10)
+    request = RequestFactory().get("/calendar.ics")
+    rows = listed(Event.objects.all().for_rows(release=False))
+    component = ics.calendar_component(rows, request=request, name="folds")
+    body = ics.build_calendar(rows, request=request, name="folds")
+    assert body == component.to_ical()
+    parsed = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    # Unfolded and unescaped, the titles are those saved (the save joins lines).
+    assert {str(item["SUMMARY"]) for item in parsed} == set(
+        Event.objects.values_list("title", flat=True)
+    )
