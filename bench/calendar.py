@@ -10,11 +10,13 @@ seeded thousand, apart from the request around it.
 Each figure comes with this process's CPU time next to the wall time: on a shared
 machine, wall time also counts waiting for a CPU and for the database.
 
-Measured 2026-12-07 (PostgreSQL, 1,006 events, 312 artists, 100 samples, the old and
-the new code alternating on a machine shared with three other workers; the
-quietest round): ``/calendar/`` p50 8.6 ms, p95 9.7 ms, CPU p95 8.1 ms, 3 queries
-(before: p50 16.1, p95 17.1, CPU p95 14.8, 4 queries); building the feed of 1,006
-events ~90 ms CPU (before: ~300 ms, and the feed stopped at 250 events).
+Measured 2026-12-07 on PostgreSQL (1,006 events, 312 artists, 100 samples; the old
+and the new code alternating on a machine shared with three other workers, in its
+quietest rounds): ``/calendar/`` p50 8.4-8.7 ms, p95 9.3-15.7 ms, CPU p95 8.4-9.9 ms,
+3 queries (4 when the artist filter is read again); before: p50 14.6, p95 17.2-18.8,
+CPU p95 13.3-13.5, 4 queries. The feed of 1,006 events builds in 75 ms CPU alone
+(~90-115 ms in this process's heap), where the old builder took ~300 ms and the
+feed stopped at 250 events.
 """
 
 from __future__ import annotations
