@@ -15,3 +15,7 @@ class DiscographyConfig(AppConfig):
         from discography import cachekeys
 
         cachekeys.register()
+        # The calendar's artist filter is kept until an event or an artist changes.
+        from discography import calendar_filter
+
+        calendar_filter.connect()

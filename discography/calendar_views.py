@@ -18,11 +18,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from artists.models import Artist
-from discography.events import Event, stories_about
+from core.urlcache import url_of
+from discography.calendar_filter import artist_choices, artist_options
+from discography.events import Event, listed, stories_about
 from discography.jsonld import events_jsonld
 
 # A page shows this many events; "Later events" continues after the last one.
 EVENTS_PER_PAGE = 40
+# The kinds' labels, looked up once (``get_kind_display()`` rebuilds its choices per
+# call).
+KIND_LABELS = dict(Event.Kind.choices)
 # Badges readers see; announced and confirmed events need none.
 STATUS_BADGES = {
     Event.Status.DELAYED: "Delayed",
@@ -70,32 +75,52 @@ class Week:
 
 
 def calendar_rows(events: list[Event]) -> list[dict[str, Any]]:
-    """What each row prints, with the stories about each event (one query)."""
+    """What each row prints, with the stories about each event (one query).
+
+    The events come from ``listed()`` (their artists carried); each start is turned
+    into its announced zone once and every string is made from that. An artist on
+    several rows has its address made once.
+    """
     stories = stories_about(events)
+    hrefs: dict[int, str | None] = {}
     rows = []
     for event in events:
-        local = event.local_starts_at
+        zone = event.zone
+        local = event.starts_at.astimezone(zone)
+        utc = event.starts_at.astimezone(datetime.UTC)  # stored in UTC: cheap
+        artist_links = []
+        for artist in event.performers:
+            if artist.pk not in hrefs:
+                hrefs[artist.pk] = url_of(artist)
+            artist_links.append((hrefs[artist.pk], artist.name))
         rows.append(
             {
                 "event": event,
+                "kind": KIND_LABELS.get(event.kind, event.kind),
                 "announced": announced_time(local),
-                "utc": utc_time(local),
-                "iso": iso_utc(local),
-                "ends": announced_time(event.local_ends_at) if event.ends_at else "",
+                "utc": utc_time(utc),
+                "iso": iso_utc(utc),
+                "ends": announced_time(event.ends_at.astimezone(zone))
+                if event.ends_at
+                else "",
                 "badge": STATUS_BADGES.get(event.status, ""),
                 "artists": event.performers,
+                # (address or None, name): the template's ``link`` filter takes both.
+                "artist_links": artist_links,
                 "stories": stories.get(event.pk, []),
             }
         )
     return rows
 
 
-def by_week(events: list[Event], *, now: datetime.datetime) -> list[Week]:
+def by_week(rows: list[dict[str, Any]], *, now: datetime.datetime) -> list[Week]:
     """Rows grouped by week (Monday first, site time), in order."""
     this_week = week_start(now)
+    site_zone = timezone.get_current_timezone()
     weeks: list[Week] = []
-    for row in calendar_rows(events):
-        first_day = week_start(row["event"].starts_at)
+    for row in rows:
+        day = row["event"].starts_at.astimezone(site_zone).date()
+        first_day = day - datetime.timedelta(days=day.weekday())
         if not weeks or weeks[-1].first_day != first_day:
             weeks.append(Week(first_day, week_label(first_day, this_week)))
         weeks[-1].rows.append(row)
@@ -133,17 +158,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     else:
         kind = ""
     events = _after(events, request.GET.get("after"))
-    page = list(events.for_listing()[: EVENTS_PER_PAGE + 1])
+    page = listed(events.for_rows()[: EVENTS_PER_PAGE + 1])
     has_more = len(page) > EVENTS_PER_PAGE
     page = page[:EVENTS_PER_PAGE]
-    # The artists on the calendar from this week on: one query, for the filter.
-    artist_choices = (
-        Artist.objects.filter(
-            pk__in=Event.objects.upcoming(since=since).values("artists")
-        )
-        .order_by("sort_name", "name")
-        .only("name", "slug")
-    )
+    rows = calendar_rows(page)
+    choices, options = artist_choices(since)
     query = request.GET.copy()
     query.pop("after", None)
     if has_more:
@@ -152,10 +171,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         request,
         "discography/calendar.html",
         {
-            "weeks": by_week(page, now=now),
+            "weeks": by_week(rows, now=now),
             "artist": artist,
             "artist_slug": artist_slug,
-            "artist_choices": artist_choices,
+            "artist_choices": choices,
+            "artist_options": artist_options(options, artist_slug),
             "kind": kind,
             "kinds": Event.Kind.choices,
             "next_query": query.urlencode() if has_more else "",

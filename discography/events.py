@@ -18,7 +18,7 @@ from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Prefetch, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -32,6 +32,7 @@ __all__ = [
     "Event",
     "EventChange",
     "event_changed",
+    "listed",
     "moved_from",
     "register_story_lookup",
     "stories_about",
@@ -112,6 +113,19 @@ class EventQuerySet(models.QuerySet):
                 queryset=Artist.objects.only("id", "name", "slug", "kind"),
                 to_attr="performer_list",
             )
+        )
+
+    def for_rows(self, *, release: bool = True) -> Self:
+        """What a reader row or a feed entry reads of an event and its release, in
+        the events' own query: the rest (source, search text, the release's long
+        fields) stays in the database. Use with ``listed()`` for the artists.
+
+        ``release=False`` for the feeds, which do not name it: a thousand entries
+        then build no thousand ``Release`` objects."""
+        if not release:
+            return self.only(*ROW_FIELDS)
+        return self.select_related("release").only(
+            *ROW_FIELDS, "release__title", "release__slug"
         )
 
     def with_history(self) -> Self:
@@ -233,7 +247,8 @@ class Event(models.Model):
 
     @property
     def performers(self) -> list[Artist]:
-        """The event's artists: ``for_listing()``'s list, else one query."""
+        """The event's artists: ``listed()``'s or ``for_listing()``'s list, else one
+        query."""
         found = getattr(self, "performer_list", None)
         return found if found is not None else list(self.artists.all())
 
@@ -245,6 +260,63 @@ class Event(models.Model):
     def moved_from(self) -> list[datetime.datetime]:
         """Earlier announced starts, oldest first (uses ``with_history()``)."""
         return moved_from(self, self.changes.all())
+
+
+# The event fields reader rows and feeds use (``for_rows()``).
+ROW_FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "time_zone",
+    "ends_at",
+    "place",
+    "release",
+    "status",
+    "sequence",
+    "is_demo",
+    "created_at",
+    "updated_at",
+)
+
+
+def listed(events: Iterable[Event]) -> list[Event]:
+    """The events (a ``for_rows()`` queryset or a list) with their artists, in two
+    queries whatever the count (on SQLite, one more per 999 events: its limit of
+    query parameters).
+
+    Does what ``for_listing()``'s prefetch does at a fraction of the cost on a page
+    of forty rows or a feed of a thousand: one query over the link table with the
+    artist's few fields joined, and one ``Artist`` per artist however many events
+    they are in (an artist on twenty events is one object, not twenty).
+    """
+    events = list(events)
+    if not events:
+        return events
+    db = events[0]._state.db
+    ids = [event.pk for event in events]
+    size = connections[db].features.max_query_params or len(ids)
+    performers: dict[int, list[Artist]] = {}
+    artists: dict[int, Artist] = {}
+    fields = ["id", "name", "slug", "kind"]
+    for start in range(0, len(ids), size):
+        links = (
+            Event.artists.through.objects.using(db)
+            .filter(event_id__in=ids[start : start + size])
+            .order_by("artist__sort_name", "artist__name", "artist_id")
+            .values_list(
+                "event_id", "artist_id", "artist__name", "artist__slug", "artist__kind"
+            )
+        )
+        for event_id, artist_id, name, slug, kind in links:
+            artist = artists.get(artist_id)
+            if artist is None:
+                artist = artists[artist_id] = Artist.from_db(
+                    db, fields, (artist_id, name, slug, kind)
+                )
+            performers.setdefault(event_id, []).append(artist)
+    for event in events:
+        event.performer_list = performers.get(event.pk, [])
+    return events
 
 
 def moved_from(event: Event, changes: Iterable[EventChange]) -> list[datetime.datetime]:

@@ -19,11 +19,24 @@ RELEASE_TYPES = {
 }
 
 
-def _artist(artist, request: HttpRequest) -> dict[str, Any]:
+def _origin(request: HttpRequest) -> str:
+    """ "https://host" once per page: ``build_absolute_uri()`` checks the host
+    against ALLOWED_HOSTS on every call, and a page of events makes a hundred."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def _artist(
+    artist, request: HttpRequest, origin: str | None = None, paths: dict | None = None
+) -> dict[str, Any]:
     data = {"@type": "MusicGroup" if artist.is_group else "Person", "name": artist.name}
-    path = url_of(artist)  # None for a slug that makes no address: named only
+    if paths is None:
+        path = url_of(artist)  # None for a slug that makes no address: named only
+    else:  # a page of events names the same artists again and again
+        if artist.pk not in paths:
+            paths[artist.pk] = url_of(artist)
+        path = paths[artist.pk]
     if path is not None:
-        data["url"] = request.build_absolute_uri(path)
+        data["url"] = (origin or _origin(request)) + path
     return data
 
 
@@ -78,31 +91,41 @@ EVENT_STATUSES = {
 }
 
 
-def event_jsonld(event: Event, *, request: HttpRequest) -> dict[str, Any]:
-    """One event as schema.org data (uses the prefetched artists and release).
+def event_jsonld(
+    event: Event,
+    *,
+    request: HttpRequest,
+    origin: str | None = None,
+    paths: dict | None = None,
+) -> dict[str, Any]:
+    """One event as schema.org data (uses the carried artists and release).
 
-    Times carry the announced zone's offset; a delayed event names its first start
-    as ``previousStartDate``.
+    Times carry the announced zone's offset; a delayed or cancelled event says so
+    in ``eventStatus``.
     """
+    origin = origin or _origin(request)
+    zone = event.zone
     data: dict[str, Any] = {
         "@type": "MusicEvent" if event.kind in MUSIC_EVENT_KINDS else "Event",
         "name": event.title,
-        "startDate": event.local_starts_at.isoformat(),
+        "startDate": event.starts_at.astimezone(zone).isoformat(),
         "eventStatus": EVENT_STATUSES.get(
             event.status, "https://schema.org/EventScheduled"
         ),
-        "url": request.build_absolute_uri(event.get_absolute_url()),
-        "performer": [_artist(artist, request) for artist in event.performers],
+        "url": origin + event.get_absolute_url(),
+        "performer": [
+            _artist(artist, request, origin, paths) for artist in event.performers
+        ],
     }
     if event.ends_at:
-        data["endDate"] = event.local_ends_at.isoformat()
+        data["endDate"] = event.ends_at.astimezone(zone).isoformat()
     if event.place:
         data["location"] = {"@type": "Place", "name": event.place}
     if event.release_id and event.release:
         data["about"] = {
             "@type": "MusicAlbum",
             "name": event.release.title,
-            "url": request.build_absolute_uri(event.release.get_absolute_url()),
+            "url": origin + event.release.get_absolute_url(),
         }
     return data
 
@@ -111,7 +134,11 @@ def events_jsonld(events, *, request: HttpRequest) -> dict[str, Any] | None:
     """A page's events as one graph (nothing when there are none)."""
     if not events:
         return None
+    origin, paths = _origin(request), {}
     return {
         "@context": "https://schema.org",
-        "@graph": [event_jsonld(event, request=request) for event in events],
+        "@graph": [
+            event_jsonld(event, request=request, origin=origin, paths=paths)
+            for event in events
+        ],
     }
