@@ -31,9 +31,10 @@ def test_publish_when_it_happens_schedules_the_story_at_the_event_time():
     assert story.is_scheduled and story.published_at == event.starts_at
     # An explicit time still wins.
     other = ArticleFactory(event=event, is_published_with_event=True)
-    services.publish_article(article=other, by=erin, at=in_days(1))
+    tomorrow = in_days(1)
+    services.publish_article(article=other, by=erin, at=tomorrow)
     other.refresh_from_db()
-    assert other.published_at == in_days(1)
+    assert other.published_at == tomorrow
 
 
 def test_a_delay_moves_the_scheduled_story_and_tells_the_desk(admin_client):
@@ -41,11 +42,12 @@ def test_a_delay_moves_the_scheduled_story_and_tells_the_desk(admin_client):
     event = EventFactory(title="IU showcase", starts_at=in_days(3))
     story = ArticleFactory(event=event, is_published_with_event=True)
     services.publish_article(article=story, by=erin)
+    moved_to = in_days(10)  # once: a second call may fall in the next second
     event_services.move_event(
-        event=event, by=erin, starts_at=in_days(10), source_url=SOURCE
+        event=event, by=erin, starts_at=moved_to, source_url=SOURCE
     )
     story.refresh_from_db()
-    assert story.published_at == in_days(10) and story.is_scheduled
+    assert story.published_at == moved_to and story.is_scheduled
     step = story.transitions.first()
     assert step.by == erin and "Moved with IU showcase" in step.note
     assert not story.corrections.exists()  # nobody read it yet: nothing to correct
