@@ -154,6 +154,21 @@ class _Pending:
 _pending = _Pending()
 
 
+# The largest id a story row can have (a signed 64-bit column).
+LARGEST_STORY_ID = 2**63 - 1
+
+
+def count_beacon(request: HttpRequest, story: str) -> bool:
+    """One beacon as it arrived (``story`` as posted): counted when it names a story
+    id and comes from a person (is_countable). The view and the WSGI front door
+    (articles.beacon) both answer with this."""
+    if not (story.isascii() and story.isdigit()):
+        return False
+    if not 0 < int(story) <= LARGEST_STORY_ID or not is_countable(request):
+        return False
+    return record_read(request=request, story_id=int(story))
+
+
 def record_read(*, request: HttpRequest, story_id: int, now=None) -> bool:
     """Count one read of ``story_id`` if this reader has not read it today.
 

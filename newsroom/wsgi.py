@@ -1,7 +1,8 @@
 """WSGI entry point: ``gunicorn newsroom.wsgi:application``.
 
 Cached pages for anonymous readers are answered by the page cache's front door
-before Django's request handling starts (core.pagecache.CachedPagesWSGI).
+before Django's request handling starts (core.pagecache.CachedPagesWSGI), and the
+read beacon each story view sends is counted by its own (articles.beacon).
 """
 
 import os
@@ -12,6 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 django_application = get_wsgi_application()
 
-from core.pagecache import CachedPagesWSGI  # noqa: E402 - needs settings loaded
+from articles.beacon import ReadBeaconWSGI  # noqa: E402 - needs settings loaded
+from core.pagecache import CachedPagesWSGI  # noqa: E402
 
-application = CachedPagesWSGI(django_application)
+application = ReadBeaconWSGI(CachedPagesWSGI(django_application))

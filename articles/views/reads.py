@@ -7,10 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from articles.reads import is_countable, record_read
-
-# The largest id a story row can have (a signed 64-bit column).
-_LARGEST_PK = 2**63 - 1
+from articles.reads import count_beacon
 
 
 # No CSRF token: the beacon changes nothing a reader owns, carries no cookie of
@@ -20,8 +17,5 @@ _LARGEST_PK = 2**63 - 1
 @require_POST
 def count_read(request: HttpRequest) -> HttpResponse:
     """Always 204: a reader's browser learns nothing from the answer."""
-    raw = request.POST.get("story", "")
-    if raw.isascii() and raw.isdigit() and 0 < int(raw) <= _LARGEST_PK:
-        if is_countable(request):
-            record_read(request=request, story_id=int(raw))
+    count_beacon(request, request.POST.get("story", ""))
     return HttpResponse(status=204)
