@@ -12,6 +12,7 @@ from PIL import Image
 from articles.forms import ArticleAdminForm
 from articles.models import Article
 from core import tasks
+from photos.fields import CROP_OF
 from tests.articles.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,11 @@ def test_renditions_at_several_widths_with_webp_and_no_exif():
         hero_image=ContentFile(image_file(1000, 600, exif=exif.tobytes()), "h.jpg"),
         hero_alt="A red rectangle",
     )
-    entries = story.hero_renditions
+    # The row also carries the photo library's focal-point crops for cards
+    # (photos.fields.carried_renditions): they name the file they were cut from.
+    entries = [e for e in story.hero_renditions if CROP_OF not in e]
+    crops = [e for e in story.hero_renditions if CROP_OF in e]
+    assert all(crop[CROP_OF] == story.hero_image.name for crop in crops)
     assert sorted({(e["width"], e["format"]) for e in entries}) == [
         (w, f) for w in (320, 480, 800, 1000) for f in ("JPEG", "WEBP")
     ]
