@@ -23,6 +23,10 @@ from PIL import Image, ImageOps
 # Story cards (about 12rem) to a full-width hero on a 2x screen (46rem).
 RENDITION_WIDTHS: tuple[int, ...] = (320, 480, 800, 1200, 1600)
 RENDITION_ROOT = "renditions"
+# An entry another app adds to a row's list for the same file (a focal-point crop)
+# names that file under this key instead of "source": the row's own renditions
+# never take it for a resized copy, and a refresh of them keeps it.
+DERIVED_FROM = "derived_from"
 # format name for Pillow -> (file extension, save options)
 RENDITION_FORMATS: dict[str, tuple[str, dict[str, Any]]] = {
     "JPEG": ("jpg", {"quality": 82, "optimize": True, "progressive": True}),

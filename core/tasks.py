@@ -191,7 +191,13 @@ def _record_renditions(
     instance: Model, field: str, source: str, entries: list[dict[str, Any]]
 ) -> None:
     listed = _renditions_field(instance, field)
-    if listed is None or getattr(instance, listed) == entries:
+    if listed is None:
+        return
+    current = getattr(instance, listed) or []
+    entries = entries + [
+        entry for entry in current if entry.get(renditions.DERIVED_FROM) == source
+    ]
+    if current == entries:
         return
     # update(), not save(): no version bump or save logic for a background write,
     # and a row whose image was replaced meanwhile is left to that image's task.

@@ -19,6 +19,7 @@ from django.db.models import Model
 
 from core import pagecache
 from core.renditions import (
+    DERIVED_FROM,
     RENDITION_ROOT,
     Renditions,
     decode_image,
@@ -28,7 +29,7 @@ from core.renditions import (
     store_file,
 )
 from core.tasks import Backoff, enqueue_on_commit, retrying_task
-from photos.fields import CROP_OF, follow_photo
+from photos.fields import follow_photo
 
 CROP_RATIOS: dict[str, tuple[int, int]] = {
     "16x9": (16, 9),
@@ -134,7 +135,7 @@ def crop_of_row(
         tuple(
             entry
             for entry in listed or ()
-            if entry.get(CROP_OF) == source_name and entry.get("ratio") == ratio
+            if entry.get(DERIVED_FROM) == source_name and entry.get("ratio") == ratio
         )
     )
 

@@ -27,12 +27,9 @@ from django.db.models import Model, signals
 
 from core import pagecache
 from core.images import received_new_upload
+from core.renditions import DERIVED_FROM
 from core.tasks import schedule_image_renditions
 from photos.widgets import PhotoChooserWidget
-
-# Key of a crop carried in a row's renditions list: not "source", so the row's own
-# renditions (core.renditions.Renditions.of) never take a crop for a resized copy.
-CROP_OF = "crop_of"
 
 # Every LibraryPhotoField of the project, for following a photo's edits.
 _LIBRARY_FIELDS: list[LibraryPhotoField] = []
@@ -216,7 +213,7 @@ def carried_renditions(photo) -> list[dict[str, Any]]:
     focus = f"f{round(photo.focal_x * 100)}x{round(photo.focal_y * 100)}"
     return renditions + [
         {key: value for key, value in entry.items() if key != "source"}
-        | {CROP_OF: entry["source"]}
+        | {DERIVED_FROM: entry["source"]}
         for entry in photo.crops or ()
         if entry.get("source") == photo.file.name and entry.get("focus") == focus
     ]

@@ -12,7 +12,7 @@ from PIL import Image
 from articles.forms import ArticleAdminForm
 from articles.models import Article
 from core import tasks
-from photos.fields import CROP_OF
+from core.renditions import DERIVED_FROM
 from tests.articles.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,9 @@ def test_renditions_at_several_widths_with_webp_and_no_exif():
     )
     # The row also carries the photo library's focal-point crops for cards
     # (photos.fields.carried_renditions): they name the file they were cut from.
-    entries = [e for e in story.hero_renditions if CROP_OF not in e]
-    crops = [e for e in story.hero_renditions if CROP_OF in e]
-    assert all(crop[CROP_OF] == story.hero_image.name for crop in crops)
+    entries = [e for e in story.hero_renditions if DERIVED_FROM not in e]
+    crops = [e for e in story.hero_renditions if DERIVED_FROM in e]
+    assert all(crop[DERIVED_FROM] == story.hero_image.name for crop in crops)
     assert sorted({(e["width"], e["format"]) for e in entries}) == [
         (w, f) for w in (320, 480, 800, 1000) for f in ("JPEG", "WEBP")
     ]
@@ -52,7 +52,7 @@ def test_renditions_at_several_widths_with_webp_and_no_exif():
     assert story.hero_image.src.endswith("/w800.jpg")
     assert story.hero_image.smallest_url.endswith("/w320.webp")
     # The row holds the same list (written by the task) as the instance.
-    assert Article.objects.get(pk=story.pk).hero_renditions == entries
+    assert Article.objects.get(pk=story.pk).hero_renditions == entries + crops
 
 
 def test_a_transparent_hero_keeps_transparency_in_a_png_fallback():
@@ -91,8 +91,12 @@ def test_a_new_hero_gets_new_renditions_and_drops_the_old_list():
     story.hero_image = ContentFile(image_file(500, 300), name="second.jpg")
     story.save()
     assert story.hero_image.name != old
-    assert {e["source"] for e in story.hero_renditions} == {story.hero_image.name}
-    assert max(e["width"] for e in story.hero_renditions) == 500
+    own = [e for e in story.hero_renditions if DERIVED_FROM not in e]
+    assert {e["source"] for e in own} == {story.hero_image.name}
+    assert max(e["width"] for e in own) == 500
+    # Crops of the old picture went with it.
+    derived = {e[DERIVED_FROM] for e in story.hero_renditions if DERIVED_FROM in e}
+    assert derived <= {story.hero_image.name}
 
 
 def test_a_failed_rendition_never_fails_the_save(monkeypatch):
@@ -171,8 +175,14 @@ def test_refresh_renditions_command_remakes_every_missing_list():
 
     # Two rows, and the two library photos they became (photos.fields): same files.
     assert "Scheduled renditions for 4 image(s)." in out.getvalue()
-    assert Article.objects.get(pk=story.pk).hero_renditions == made[0]
-    assert Artist.objects.get(pk=artist.pk).photo_renditions == made[1]
+
+    # Each row's own resized copies come back; the library's focal-point crops
+    # (derived entries) return when the photo is next saved or cropped.
+    def own(entries):
+        return [e for e in entries if DERIVED_FROM not in e]
+
+    assert Article.objects.get(pk=story.pk).hero_renditions == own(made[0])
+    assert Artist.objects.get(pk=artist.pk).photo_renditions == own(made[1])
 
 
 def test_the_migration_forgets_hero_lists_in_the_old_shape():

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from artists.models import Artist
+from core.renditions import DERIVED_FROM
 from newsroom import cards
-from photos.fields import CROP_OF
 from tests.articles.factories import ArticleFactory, ArtistFactory
 from tests.discography.factories import ReleaseFactory
 from tests.photos.factories import make_photo
@@ -57,7 +57,7 @@ def test_moving_the_focal_point_gives_every_card_the_new_crop():
 
 def test_a_row_without_crops_shows_its_whole_picture_and_none_shows_the_stand_in():
     story = ArticleFactory(published=True, with_hero=True)
-    story.hero_renditions = [e for e in story.hero_renditions if CROP_OF not in e]
+    story.hero_renditions = [e for e in story.hero_renditions if DERIVED_FROM not in e]
     picture = cards.card_image(story, "story-card__image")
     assert picture.src == story.hero_image.src and not picture.is_cropped
     assert cards.card_image(ArtistFactory(), "artist-card__picture") is None
@@ -65,7 +65,7 @@ def test_a_row_without_crops_shows_its_whole_picture_and_none_shows_the_stand_in
 
 def test_another_files_crops_are_never_shown():
     story = ArticleFactory(published=True, with_hero=True)
-    stale = [e | {CROP_OF: "photos/old.jpg"} for e in story.hero_renditions]
+    stale = [e | {DERIVED_FROM: "photos/old.jpg"} for e in story.hero_renditions]
     story.hero_renditions = stale
     assert not cards.card_image(story, "story-card__image").is_cropped
 
@@ -110,3 +110,14 @@ def test_pages_show_crops_with_no_query_per_card(client, url, make):
         src for src in pictures_in(response.content.decode()) if "/crops/" in src
     ]
     assert len(cropped) >= 5
+
+
+def test_a_refresh_of_a_rows_own_renditions_keeps_the_crops_it_carries():
+    from core.tasks import refresh_image_renditions
+
+    story = ArticleFactory(with_hero=True)
+    crops = [e for e in story.hero_renditions if DERIVED_FROM in e]
+    assert crops
+    refresh_image_renditions.enqueue("articles", "article", story.pk, "hero_image")
+    story.refresh_from_db()
+    assert [e for e in story.hero_renditions if DERIVED_FROM in e] == crops
