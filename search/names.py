@@ -31,6 +31,7 @@ from discography.models import Release, Track
 from search.hangul import given_names, has_hangul, jamo, roman_key, romanisations
 from search.models import Synonym
 from search.name_version import names_version
+from search.shares import StoryShares, story_word_shares
 
 EXACT, VARIANT, PREFIX, TYPO = "exact", "variant", "prefix", "typo"
 SYNONYM = "synonym"  # the source of a name from search.models.Synonym
@@ -118,6 +119,9 @@ class NameIndex:
             {name_key(w) for f in self.forms for w in _WORD.findall(f.name)} - {""}
         )
         self.word_set = frozenset(self.words)
+        # Share of stories holding each common word (search.shares), set by
+        # name_index(): empty when unknown (no statistics yet, or not PostgreSQL).
+        self.story_shares: StoryShares = StoryShares()
 
     def _add(self, thing: Thing, name: str, source: str, *, is_stored: bool) -> None:
         key = name_key(name)
@@ -309,7 +313,11 @@ def name_index(using: str = "default") -> NameIndex:
     with _lock:
         held = _held.get(using)
         if held is None or version is None or held[0] != version:
-            held = _held[using] = (version, NameIndex(name_rows(using)))
+            index = NameIndex(name_rows(using))
+            # Read with the names, so a search costs no query more than the index
+            # read it shares: how common the stories' words are (PostgreSQL only).
+            index.story_shares = story_word_shares(using)
+            held = _held[using] = (version, index)
     return held[1]
 
 

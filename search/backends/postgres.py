@@ -28,9 +28,13 @@ from core.rows import instances_from_rows
 from discography.models import Release, Track
 from search.backends.base import Found, RankedStories, SearchBackend
 from search.facets import FACETS_SHOWN, Facets, collect, no_facets
+from search.names import name_index
 from search.query import SearchTerms
 
 CONFIG = "simple"
+# A query matching this share of the stories or more is found by walking them newest
+# first; a rarer one through the GIN index (search.shares says why 3%).
+WALK_FROM_SHARE = 0.03
 
 _PART = re.compile(r"^-- name: (\w+)[ \t]*$", re.MULTILINE)
 
@@ -123,8 +127,17 @@ class PostgresBackend(SearchBackend):
         )
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
-        params = (*newest_params, CONFIG, terms.match_text, first + 1, last)
-        with self._planned_for_these_words():
+        params = (
+            *newest_params,
+            CONFIG,
+            terms.match_text,
+            CONFIG,
+            terms.typed_text,
+            first + 1,
+            last,
+        )
+        share = name_index(self.using).story_shares.share(terms.phrasings)
+        with self._planned_for_these_words(share):
             found = self._fetch(sql, params)
         page = [
             {
@@ -264,24 +277,40 @@ class PostgresBackend(SearchBackend):
             driver.execute("RESET plan_cache_mode", prepare=False)
 
     @contextmanager
-    def _planned_for_these_words(self) -> Iterator[None]:
-        """Story matching gets a fresh plan every time, never a prepared generic one.
+    def _planned_for_these_words(self, share: float | None) -> Iterator[None]:
+        """Story matching gets a fresh plan every time, never a prepared generic one,
+        and the way to the newest matches that ``share`` (search.shares) calls for.
 
         Other statements are prepared (settings._postgres_options), the artist,
         release and track statements included: their plans hold for any word. Not
         so the stories': a rare word wants the GIN index, a word in 5% of 100,000
         stories wants the newest-first walk, and the generic plan picked one for all
         (90+ ms for common words). psycopg's documented switch turns preparation off.
+        The planner's own choice walked every story for rare phrasings it thought
+        common (340 ms), so the estimate of search.shares decides, through the
+        planner's documented enable_* settings, set on the driver's connection for
+        this statement only (as ``_generic_plans`` does); without statistics (a new
+        database) the planner chooses.
         """
         target = connections[self.using]
         target.ensure_connection()
         driver = target.connection
+        if share is None:
+            switches: tuple[str, ...] = ()
+        elif share >= WALK_FROM_SHARE:
+            switches = ("enable_bitmapscan",)  # newest first, testing each story
+        else:
+            switches = ("enable_indexscan", "enable_seqscan")  # the GIN index
+        for name in switches:
+            driver.execute(f"SET {name} = off", prepare=False)
         threshold = driver.prepare_threshold
         driver.prepare_threshold = None
         try:
             yield
         finally:
             driver.prepare_threshold = threshold
+            for name in switches:
+                driver.execute(f"RESET {name}", prepare=False)
 
 
 def _text_query(terms: SearchTerms) -> SearchQuery:
