@@ -10,8 +10,9 @@ PostgreSQL's planner picks between them from the same statistics but estimates a
 query of several phrasings (a name and its other names, "or") by adding and
 multiplying shares, and walked the whole table for words in 27 stories (340 ms for
 the suggestions of "pre re"). :class:`StoryShares` estimates as the cost does: a
-phrasing is as common as its rarest word, a word missing from the statistics' most
-common ones is rare (the index, bounded by its real matches, is then the safe way).
+phrasing is as common as its rarest word, a query as its most common phrasing, and
+a word missing from the statistics' most common ones is rare (the index, whose cost
+is bounded by the real matches, is the safe way when in doubt).
 """
 
 from __future__ import annotations
@@ -40,15 +41,23 @@ class StoryShares:
 
     def share(self, phrasings: Iterable[Iterable[str]]) -> float | None:
         """About how many of the stories (0..1) match any of ``phrasings`` (each
-        phrasing: every one of its words); None without statistics."""
+        phrasing: every one of its words); None without statistics.
+
+        The most common phrasing's share: the phrasings are names of one thing and
+        its stories hold several of them, so adding their shares counts a story
+        again for each; and an estimate too low costs the index a few milliseconds
+        more, one too high walks thousands of stories for nothing.
+        """
         if not self.shares:
             return None
-        total = 0.0
-        for words in phrasings:
-            # to_tsvector('simple') lowercases; a word not listed is rare.
-            found = [self.shares.get(word.lower(), 0.0) for word in words]
-            total += min(found, default=0.0)
-        return min(total, 1.0)
+        # to_tsvector('simple') lowercases; a word not listed is rare.
+        return max(
+            (
+                min((self.shares.get(word.lower(), 0.0) for word in words), default=0)
+                for words in phrasings
+            ),
+            default=0.0,
+        )
 
 
 def story_word_shares(using: str) -> StoryShares:

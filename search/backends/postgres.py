@@ -28,7 +28,7 @@ from core.rows import instances_from_rows
 from discography.models import Release, Track
 from search.backends.base import Found, RankedStories, SearchBackend
 from search.facets import FACETS_SHOWN, Facets, collect, no_facets
-from search.names import name_index
+from search.names import edits_allowed, name_index
 from search.query import SearchTerms
 
 CONFIG = "simple"
@@ -189,7 +189,11 @@ class PostgresBackend(SearchBackend):
             return {}
         nearby: dict[str, list[str]] = {word: [] for word in words}
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql_parts("story_words")["story_words"], {"words": words})
+            # A word too short to be corrected is only looked up.
+            exact = [w for w in words if not edits_allowed(w)]
+            near = [w for w in words if edits_allowed(w)]
+            params = {"exact": exact, "near": near}
+            cursor.execute(sql_parts("story_words")["story_words"], params)
             for word, found in cursor.fetchall():
                 nearby[word].append(found)
         return nearby
