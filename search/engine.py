@@ -121,7 +121,9 @@ def suggest(raw: str) -> list[Suggestion]:
         if thing in seen or len(group) >= SUGGESTIONS_PER_KIND:
             continue
         seen.add(thing)
-        group.append(Suggestion(thing.kind, thing.label, thing.detail, thing.url))
+        url = thing.url
+        if url is not None:  # a slug that makes no address is not offered
+            group.append(Suggestion(thing.kind, thing.label, thing.detail, url))
     # Ranked as the results page ranks (its statement is planned for the words: a
     # word in few of 100,000 stories is looked up, not walked to newest first).
     ranked = db.ranked_stories(
@@ -146,6 +148,7 @@ def nearest_names(text: str, *, limit: int = 5) -> list[Suggestion]:
     return [
         Suggestion(t.kind, t.label, t.detail, t.url)
         for t in index.loosely_like(text, limit=limit)
+        if t.url is not None
     ]
 
 

@@ -53,8 +53,16 @@ class Thing:
     kind: str  # "artist", "release" or "track"
     pk: int
     label: str  # its name or title as shown
-    url: str
+    slug: str  # its own, or a track's release's
     detail: str = ""  # who or what it is: a disambiguation, a release's title
+    extra: str = ""  # a track's place on its release ("1-3")
+
+    @property
+    def url(self) -> str | None:
+        """Its address (None for a slug that makes none), worked out when shown:
+        reversing all of them made half the index's build time (thousands of
+        names, on every renewal, in every process)."""
+        return _url(self.kind, self.slug, self.extra)
 
 
 @dataclass(frozen=True)
@@ -87,12 +95,12 @@ class NameIndex:
         self.names: dict[Thing, list[str]] = defaultdict(list)
         self.forms: list[Form] = []
         for kind, pk, name, slug, detail, source, extra in rows:
-            url = _url(kind, slug, extra)
-            if not name or url is None:  # a row whose slug makes no address
+            if not name or not slug:  # nothing to find it by, nowhere to go
                 continue
             thing = things.get((kind, pk))
             if thing is None:
-                thing = things[(kind, pk)] = Thing(kind, pk, name, url, detail)
+                thing = Thing(kind, pk, name, slug, detail, extra)
+                things[(kind, pk)] = thing
             if source != "misspelling" and name not in self.names[thing]:
                 self.names[thing].append(name)
             # A synonym is ours, not the artist's: the database finds the artist
@@ -115,9 +123,8 @@ class NameIndex:
         self._keys_only = [key for key, _ in self.sorted_keys]
         self.jamo_keys = [jamo(form.key) for form in self.forms]
         self.roman_keys = [form.roman for form in self.forms]
-        self.words = sorted(
-            {name_key(w) for f in self.forms for w in _WORD.findall(f.name)} - {""}
-        )
+        words = {w for f in self.forms for w in _WORD.findall(f.name)}
+        self.words = sorted({name_key(w) for w in words} - {""})
         self.word_set = frozenset(self.words)
         # Share of stories holding each common word (search.shares), set by
         # name_index(): empty when unknown (no statistics yet, or not PostgreSQL).
