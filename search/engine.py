@@ -83,7 +83,9 @@ def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
     """What the reader meant (:func:`search.forgive.forgive`): one query for the
     stories' words, and the name index (read again only after content changed)."""
     db = db or backend()
-    return forgive(terms, name_index(db.using), db.story_words)
+    index = name_index(db.using)
+    db.story_shares = index.story_shares
+    return forgive(terms, index, db.story_words)
 
 
 SUGGESTIONS_PER_KIND = 4
@@ -111,6 +113,7 @@ def suggest(raw: str) -> list[Suggestion]:
         return []
     db = backend()
     index = name_index(db.using)
+    db.story_shares = index.story_shares
     forgiven = forgive(terms, index, db.story_words)
     found: dict[str, list[Suggestion]] = {"artist": [], "release": [], "track": []}
     seen = set()

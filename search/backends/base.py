@@ -21,6 +21,7 @@ from artists.models import Artist
 from discography.models import Release, Track
 from search.facets import Facets
 from search.query import SearchTerms
+from search.shares import StoryShares
 
 M = TypeVar("M", bound=Model)
 
@@ -76,6 +77,10 @@ class SearchBackend(ABC):
     ``score``; releases ``artist_name`` (the first credit) and ``score``; tracks
     ``artist_name``, with ``release`` loaded.
     """
+
+    # How common the stories' words are (search.shares): set by the engine from the
+    # name index it reads for every search anyway; unknown until then.
+    story_shares: StoryShares = StoryShares()
 
     def __init__(self, using: str) -> None:
         self.using = using

@@ -28,7 +28,7 @@ from core.rows import instances_from_rows
 from discography.models import Release, Track
 from search.backends.base import Found, RankedStories, SearchBackend
 from search.facets import FACETS_SHOWN, Facets, collect, no_facets
-from search.names import edits_allowed, name_index
+from search.names import edits_allowed
 from search.query import SearchTerms
 
 CONFIG = "simple"
@@ -136,7 +136,7 @@ class PostgresBackend(SearchBackend):
             first + 1,
             last,
         )
-        share = name_index(self.using).story_shares.share(terms.phrasings)
+        share = self.story_shares.share(terms.phrasings)
         with self._planned_for_these_words(share):
             found = self._fetch(sql, params)
         page = [
@@ -305,16 +305,17 @@ class PostgresBackend(SearchBackend):
             switches = ("enable_bitmapscan",)  # newest first, testing each story
         else:
             switches = ("enable_indexscan", "enable_seqscan")  # the GIN index
-        for name in switches:
-            driver.execute(f"SET {name} = off", prepare=False)
+        # One round trip each way (several statements, no parameters).
+        if switches:
+            driver.execute("; ".join(f"SET {n} = off" for n in switches), prepare=False)
         threshold = driver.prepare_threshold
         driver.prepare_threshold = None
         try:
             yield
         finally:
             driver.prepare_threshold = threshold
-            for name in switches:
-                driver.execute(f"RESET {name}", prepare=False)
+            if switches:
+                driver.execute("; ".join(f"RESET {n}" for n in switches), prepare=False)
 
 
 def _text_query(terms: SearchTerms) -> SearchQuery:
