@@ -123,19 +123,13 @@ class PostgresBackend(SearchBackend):
         # One statement instead of the ORM's two: every candidate's rank, and the
         # columns of the page's stories only (the others come back as NULLs).
         newest = self.newest_matches(stories, terms, candidates).values(
-            "pk", "published_at", "search_vector"
+            "pk", "published_at", "search_vector", "headline"
         )
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
-        params = (
-            *newest_params,
-            CONFIG,
-            terms.match_text,
-            CONFIG,
-            terms.typed_text,
-            first + 1,
-            last,
-        )
+        # Without other phrasings every match holds the words as typed.
+        typed = terms.typed_text if terms.alternates else None
+        params = (*newest_params, terms.match_text, typed, CONFIG, first + 1, last)
         share = self.story_shares.share(terms.phrasings)
         with self._planned_for_these_words(share):
             found = self._fetch(sql, params)
