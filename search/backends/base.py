@@ -129,6 +129,20 @@ class SearchBackend(ABC):
         holds it), in one query; a backend without a vocabulary knows none."""
         return {}
 
+    def typed_matches(
+        self, stories: QuerySet, terms: SearchTerms, candidates: int
+    ) -> QuerySet | None:
+        """The newest ``candidates`` stories holding the words as the reader typed
+        them, when search.forgive runs another query (a correction, the name a
+        misspelling or a romanisation stands for), else None. They rank first, so
+        they are candidates however many newer stories only the correction finds.
+        (A name typed as stored is the query itself: its other names, rarer, add
+        candidates without crowding it out.)"""
+        if terms.typed_text == terms.text:
+            return None
+        typed = SearchTerms(text=terms.typed_text, terms=terms.typed_words)
+        return self.newest_matches(stories, typed, candidates)
+
     def newest_matches(
         self, stories: QuerySet, terms: SearchTerms, candidates: int
     ) -> QuerySet:

@@ -72,14 +72,18 @@ class PortableBackend(SearchBackend):
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # Two queries: the ranked ids (small integers only; the matching work is
         # done once), then the rows of one page.
-        newest = self.newest_matches(stories, terms, candidates)
+        newest = Q(pk__in=self.newest_matches(stories, terms, candidates))
+        typed = self.typed_matches(stories, terms, candidates)
+        if typed is not None:
+            newest |= Q(pk__in=typed)
         ranked = list(
             Article.objects.using(self.using)
-            .filter(pk__in=newest)
+            .filter(newest)
             .annotate(as_typed=_as_typed(terms), score=_story_score(terms))
             .order_by("-as_typed", "-score", "-published_at", "-pk")
             .values_list("pk", flat=True)
         )
+        ranked = ranked[:candidates]  # the typed ones first, then the newest
         shown = ranked[first:last]
         by_id = (
             Article.objects.using(self.using)

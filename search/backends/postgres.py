@@ -122,17 +122,19 @@ class PostgresBackend(SearchBackend):
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # One statement instead of the ORM's two: every candidate's rank, and the
         # columns of the page's stories only (the others come back as NULLs).
-        newest = self.newest_matches(stories, terms, candidates).values(
-            "pk", "published_at", "search_vector", "headline"
-        )
+        columns = ("pk", "published_at", "search_vector", "headline")
+        newest = self.newest_matches(stories, terms, candidates).values(*columns)
+        share = self.story_shares.share(terms.phrasings)
+        typed_matches = self.typed_matches(stories, terms, candidates)
+        if typed_matches is not None and self._adds_typed(share):
+            newest = newest.union(typed_matches.values(*columns))
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
         # Without other phrasings every match holds the words as typed.
         typed = terms.typed_text if terms.alternates else None
         params = (*newest_params, terms.match_text, typed, CONFIG, first + 1, last)
-        share = self.story_shares.share(terms.phrasings)
         with self._planned_for_these_words(share):
-            found = self._fetch(sql, params)
+            found = self._fetch(sql, params)[:candidates]
         page = [
             {
                 key: value
@@ -146,6 +148,15 @@ class PostgresBackend(SearchBackend):
         ]
         stories_page = _instances(Article, page, using=self.using)
         return RankedStories([row["id"] for row in found], stories_page)
+
+    @staticmethod
+    def _adds_typed(share: float | None) -> bool:
+        """Whether the statement adds the newest stories holding the words as typed
+        to the candidates: when the query goes through the index (its rarest
+        phrasings cost little more), or the planner chooses. Not when its stories
+        are walked newest first: the typed words, one of its phrasings, are common
+        then and among the candidates (a second walk cost as much as the first)."""
+        return share is None or share < WALK_FROM_SHARE
 
     def artists(self, terms, *, limit, offset):
         sql, params = self.artist_sql(terms, limit=limit, offset=offset)

@@ -54,7 +54,10 @@ class SqliteBackend(PortableBackend):
 
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # Two queries, as the portable backend: ranked ids, then one page's rows.
-        newest = self.newest_matches(stories, terms, candidates)
+        newest = Q(pk__in=self.newest_matches(stories, terms, candidates))
+        typed = self.typed_matches(stories, terms, candidates)
+        if typed is not None:
+            newest |= Q(pk__in=typed)
         weights = ", ".join(str(w) for w in WEIGHTS)
         score = RawSQL(
             f"SELECT bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "  # noqa: S608
@@ -70,12 +73,13 @@ class SqliteBackend(PortableBackend):
         )
         ranked = list(
             Article.objects.using(self.using)
-            .filter(pk__in=newest)
+            .filter(newest)
             .annotate(score=score, as_typed=as_typed)
             # bm25: lower is better
             .order_by("-as_typed", "score", "-published_at", "-pk")
             .values_list("pk", flat=True)
         )
+        ranked = ranked[:candidates]  # the typed ones first, then the newest
         shown = ranked[first:last]
         by_id = (
             Article.objects.using(self.using)

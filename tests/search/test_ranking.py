@@ -73,3 +73,18 @@ def test_the_portable_backend_ranks_the_words_as_typed_first(ben):
         Article.objects.published(), forgiven.terms, candidates=10, first=0, last=10
     )
     assert ranked.ids == [pen.pk, sings.pk]
+
+
+def test_the_words_as_typed_are_candidates_however_many_newer_corrections(ben):
+    """Stories are ranked among the newest matches; those holding the words as
+    typed are among them even when more newer stories only match the correction."""
+    pen = _story("A pen pal for every fan", hours_ago=96)
+    newer = [_story(f"BEN sings ballad {n}", hours_ago=n + 1) for n in range(3)]
+    db = engine.backend()
+    terms = engine.understand(parse_query("pen"), db).terms
+    for backend in (db, PortableBackend(db.using)):
+        ranked = backend.ranked_stories(
+            Article.objects.published(), terms, candidates=2, first=0, last=2
+        )
+        assert ranked.ids == [pen.pk, newer[0].pk], type(backend).__name__
+        assert [story.pk for story in ranked.page] == ranked.ids
