@@ -83,7 +83,9 @@ def understand(terms: SearchTerms, db: SearchBackend | None = None) -> Forgiven:
     """What the reader meant (:func:`search.forgive.forgive`): one query for the
     stories' words, and the name index (read again only after content changed)."""
     db = db or backend()
-    return forgive(terms, name_index(db.using), db.story_words)
+    index = name_index(db.using)
+    db.story_shares = index.story_shares
+    return forgive(terms, index, db.story_words)
 
 
 SUGGESTIONS_PER_KIND = 4
@@ -111,6 +113,7 @@ def suggest(raw: str) -> list[Suggestion]:
         return []
     db = backend()
     index = name_index(db.using)
+    db.story_shares = index.story_shares
     forgiven = forgive(terms, index, db.story_words)
     found: dict[str, list[Suggestion]] = {"artist": [], "release": [], "track": []}
     seen = set()
@@ -121,7 +124,9 @@ def suggest(raw: str) -> list[Suggestion]:
         if thing in seen or len(group) >= SUGGESTIONS_PER_KIND:
             continue
         seen.add(thing)
-        group.append(Suggestion(thing.kind, thing.label, thing.detail, thing.url))
+        url = thing.url
+        if url is not None:  # a slug that makes no address is not offered
+            group.append(Suggestion(thing.kind, thing.label, thing.detail, url))
     # Ranked as the results page ranks (its statement is planned for the words: a
     # word in few of 100,000 stories is looked up, not walked to newest first).
     ranked = db.ranked_stories(
@@ -146,6 +151,7 @@ def nearest_names(text: str, *, limit: int = 5) -> list[Suggestion]:
     return [
         Suggestion(t.kind, t.label, t.detail, t.url)
         for t in index.loosely_like(text, limit=limit)
+        if t.url is not None
     ]
 
 

@@ -94,7 +94,9 @@ def forgive(terms: SearchTerms, index: NameIndex, story_words: StoryWords) -> Fo
     alternates.extend(_spans(corrected, index))
     chosen = parse_query(text)
     alternates = [a for a in dict.fromkeys(alternates) if a and a != chosen.text]
-    forgiven = replace(chosen, alternates=tuple(alternates[:MAX_ALTERNATES]))
+    forgiven = replace(
+        chosen, alternates=tuple(alternates[:MAX_ALTERNATES]), typed=terms.text
+    )
     return Forgiven(forgiven, terms, matches, suggestion)
 
 

@@ -36,6 +36,9 @@ class SearchTerms:
     # Other ways of saying the same (a misspelling corrected, another name of the
     # artist meant): a story matching any of them matches (search.forgive).
     alternates: tuple[str, ...] = ()
+    # What the reader typed, when search.forgive runs another query: stories
+    # holding these words as typed rank above those found only another way.
+    typed: str = ""
 
     @property
     def phrasings(self) -> tuple[tuple[str, ...], ...]:
@@ -50,6 +53,16 @@ class SearchTerms:
         if not self.alternates:
             return self.text
         return " or ".join(" ".join(words) for words in self.phrasings)
+
+    @property
+    def typed_text(self) -> str:
+        """The query as the reader typed it."""
+        return self.typed or self.text
+
+    @property
+    def typed_words(self) -> tuple[str, ...]:
+        """The words of the query as the reader typed it."""
+        return _words(self.typed) if self.typed else self.terms
 
     @property
     def is_blank(self) -> bool:

@@ -21,6 +21,7 @@ from artists.models import Artist
 from discography.models import Release, Track
 from search.facets import Facets
 from search.query import SearchTerms
+from search.shares import StoryShares
 
 M = TypeVar("M", bound=Model)
 
@@ -77,6 +78,10 @@ class SearchBackend(ABC):
     ``artist_name``, with ``release`` loaded.
     """
 
+    # How common the stories' words are (search.shares): set by the engine from the
+    # name index it reads for every search anyway; unknown until then.
+    story_shares: StoryShares = StoryShares()
+
     def __init__(self, using: str) -> None:
         self.using = using
 
@@ -123,6 +128,20 @@ class SearchBackend(ABC):
         """Per word, the words of the stories spelled like it (itself, if a story
         holds it), in one query; a backend without a vocabulary knows none."""
         return {}
+
+    def typed_matches(
+        self, stories: QuerySet, terms: SearchTerms, candidates: int
+    ) -> QuerySet | None:
+        """The newest ``candidates`` stories holding the words as the reader typed
+        them, when search.forgive runs another query (a correction, the name a
+        misspelling or a romanisation stands for), else None. They rank first, so
+        they are candidates however many newer stories only the correction finds.
+        (A name typed as stored is the query itself: its other names, rarer, add
+        candidates without crowding it out.)"""
+        if terms.typed_text == terms.text:
+            return None
+        typed = SearchTerms(text=terms.typed_text, terms=terms.typed_words)
+        return self.newest_matches(stories, typed, candidates)
 
     def newest_matches(
         self, stories: QuerySet, terms: SearchTerms, candidates: int

@@ -72,14 +72,18 @@ class PortableBackend(SearchBackend):
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # Two queries: the ranked ids (small integers only; the matching work is
         # done once), then the rows of one page.
-        newest = self.newest_matches(stories, terms, candidates)
+        newest = Q(pk__in=self.newest_matches(stories, terms, candidates))
+        typed = self.typed_matches(stories, terms, candidates)
+        if typed is not None:
+            newest |= Q(pk__in=typed)
         ranked = list(
             Article.objects.using(self.using)
-            .filter(pk__in=newest)
-            .annotate(score=_story_score(terms))
-            .order_by("-score", "-published_at", "-pk")
+            .filter(newest)
+            .annotate(as_typed=_as_typed(terms), score=_story_score(terms))
+            .order_by("-as_typed", "-score", "-published_at", "-pk")
             .values_list("pk", flat=True)
         )
+        ranked = ranked[:candidates]  # the typed ones first, then the newest
         shown = ranked[first:last]
         by_id = (
             Article.objects.using(self.using)
@@ -239,6 +243,21 @@ class PortableBackend(SearchBackend):
 
 def _found(rows: list) -> Found:
     return Found(rows, rows[0].total if rows else 0)
+
+
+def _as_typed(terms: SearchTerms) -> Case:
+    """1 for a story holding every word as the reader typed it, else 0: it ranks
+    above those found only through a correction or another name (search.forgive)."""
+    every = reduce(
+        and_,
+        (
+            Q(headline__icontains=t) | Q(dek__icontains=t) | Q(body__icontains=t)
+            for t in terms.typed_words
+        ),
+    )
+    return Case(
+        When(every, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
 
 
 def _story_score(terms: SearchTerms):

@@ -28,9 +28,13 @@ from core.rows import instances_from_rows
 from discography.models import Release, Track
 from search.backends.base import Found, RankedStories, SearchBackend
 from search.facets import FACETS_SHOWN, Facets, collect, no_facets
+from search.names import edits_allowed
 from search.query import SearchTerms
 
 CONFIG = "simple"
+# A query matching this share of the stories or more is found by walking them newest
+# first; a rarer one through the GIN index (search.shares says why 3%).
+WALK_FROM_SHARE = 0.03
 
 _PART = re.compile(r"^-- name: (\w+)[ \t]*$", re.MULTILINE)
 
@@ -118,14 +122,19 @@ class PostgresBackend(SearchBackend):
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # One statement instead of the ORM's two: every candidate's rank, and the
         # columns of the page's stories only (the others come back as NULLs).
-        newest = self.newest_matches(stories, terms, candidates).values(
-            "pk", "published_at", "search_vector"
-        )
+        columns = ("pk", "published_at", "search_vector", "headline")
+        newest = self.newest_matches(stories, terms, candidates).values(*columns)
+        share = self.story_shares.share(terms.phrasings)
+        typed_matches = self.typed_matches(stories, terms, candidates)
+        if typed_matches is not None and self._adds_typed(share):
+            newest = newest.union(typed_matches.values(*columns))
         newest_sql, newest_params = newest.query.sql_with_params()
         sql = _ranked_stories_template().substitute(newest=newest_sql)
-        params = (*newest_params, CONFIG, terms.match_text, first + 1, last)
-        with self._planned_for_these_words():
-            found = self._fetch(sql, params)
+        # Without other phrasings every match holds the words as typed.
+        typed = terms.typed_text if terms.alternates else None
+        params = (*newest_params, terms.match_text, typed, CONFIG, first + 1, last)
+        with self._planned_for_these_words(share):
+            found = self._fetch(sql, params)[:candidates]
         page = [
             {
                 key: value
@@ -139,6 +148,15 @@ class PostgresBackend(SearchBackend):
         ]
         stories_page = _instances(Article, page, using=self.using)
         return RankedStories([row["id"] for row in found], stories_page)
+
+    @staticmethod
+    def _adds_typed(share: float | None) -> bool:
+        """Whether the statement adds the newest stories holding the words as typed
+        to the candidates: when the query goes through the index (its rarest
+        phrasings cost little more), or the planner chooses. Not when its stories
+        are walked newest first: the typed words, one of its phrasings, are common
+        then and among the candidates (a second walk cost as much as the first)."""
+        return share is None or share < WALK_FROM_SHARE
 
     def artists(self, terms, *, limit, offset):
         sql, params = self.artist_sql(terms, limit=limit, offset=offset)
@@ -176,7 +194,11 @@ class PostgresBackend(SearchBackend):
             return {}
         nearby: dict[str, list[str]] = {word: [] for word in words}
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql_parts("story_words")["story_words"], {"words": words})
+            # A word too short to be corrected is only looked up.
+            exact = [w for w in words if not edits_allowed(w)]
+            near = [w for w in words if edits_allowed(w)]
+            params = {"exact": exact, "near": near}
+            cursor.execute(sql_parts("story_words")["story_words"], params)
             for word, found in cursor.fetchall():
                 nearby[word].append(found)
         return nearby
@@ -264,24 +286,41 @@ class PostgresBackend(SearchBackend):
             driver.execute("RESET plan_cache_mode", prepare=False)
 
     @contextmanager
-    def _planned_for_these_words(self) -> Iterator[None]:
-        """Story matching gets a fresh plan every time, never a prepared generic one.
+    def _planned_for_these_words(self, share: float | None) -> Iterator[None]:
+        """Story matching gets a fresh plan every time, never a prepared generic one,
+        and the way to the newest matches that ``share`` (search.shares) calls for.
 
         Other statements are prepared (settings._postgres_options), the artist,
         release and track statements included: their plans hold for any word. Not
         so the stories': a rare word wants the GIN index, a word in 5% of 100,000
         stories wants the newest-first walk, and the generic plan picked one for all
         (90+ ms for common words). psycopg's documented switch turns preparation off.
+        The planner's own choice walked every story for rare phrasings it thought
+        common (340 ms), so the estimate of search.shares decides, through the
+        planner's documented enable_* settings, set on the driver's connection for
+        this statement only (as ``_generic_plans`` does); without statistics (a new
+        database) the planner chooses.
         """
         target = connections[self.using]
         target.ensure_connection()
         driver = target.connection
+        if share is None:
+            switches: tuple[str, ...] = ()
+        elif share >= WALK_FROM_SHARE:
+            switches = ("enable_bitmapscan",)  # newest first, testing each story
+        else:
+            switches = ("enable_indexscan", "enable_seqscan")  # the GIN index
+        # One round trip each way (several statements, no parameters).
+        if switches:
+            driver.execute("; ".join(f"SET {n} = off" for n in switches), prepare=False)
         threshold = driver.prepare_threshold
         driver.prepare_threshold = None
         try:
             yield
         finally:
             driver.prepare_threshold = threshold
+            if switches:
+                driver.execute("; ".join(f"RESET {n}" for n in switches), prepare=False)
 
 
 def _text_query(terms: SearchTerms) -> SearchQuery:

@@ -32,10 +32,11 @@ WEIGHTS = (10.0, 4.0, 1.0)
 def fts_query(terms: SearchTerms) -> str:
     """An FTS5 query: every word of one phrasing (each quoted, so nothing a reader
     types is FTS5 syntax), any phrasing."""
-    return " OR ".join(
-        "(" + " AND ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
-        for words in terms.phrasings
-    )
+    return " OR ".join(_every_word(words) for words in terms.phrasings)
+
+
+def _every_word(words: tuple[str, ...]) -> str:
+    return "(" + " AND ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
 
 
 def _matching_ids(terms: SearchTerms) -> RawSQL:
@@ -53,20 +54,32 @@ class SqliteBackend(PortableBackend):
 
     def ranked_stories(self, stories, terms, *, candidates, first, last):
         # Two queries, as the portable backend: ranked ids, then one page's rows.
-        newest = self.newest_matches(stories, terms, candidates)
+        newest = Q(pk__in=self.newest_matches(stories, terms, candidates))
+        typed = self.typed_matches(stories, terms, candidates)
+        if typed is not None:
+            newest |= Q(pk__in=typed)
         weights = ", ".join(str(w) for w in WEIGHTS)
         score = RawSQL(
             f"SELECT bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "  # noqa: S608
             f"WHERE {FTS_TABLE} MATCH %s AND rowid = articles_article.id",
             (fts_query(terms),),
         )
+        # Every word as the reader typed it first (search.forgive's corrections
+        # and other names after).
+        as_typed = RawSQL(
+            f"articles_article.id IN (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s)",
+            (_every_word(terms.typed_words),),
+        )
         ranked = list(
             Article.objects.using(self.using)
-            .filter(pk__in=newest)
-            .annotate(score=score)
-            .order_by("score", "-published_at", "-pk")  # bm25: lower is better
+            .filter(newest)
+            .annotate(score=score, as_typed=as_typed)
+            # bm25: lower is better
+            .order_by("-as_typed", "score", "-published_at", "-pk")
             .values_list("pk", flat=True)
         )
+        ranked = ranked[:candidates]  # the typed ones first, then the newest
         shown = ranked[first:last]
         by_id = (
             Article.objects.using(self.using)
