@@ -5,6 +5,7 @@ from PIL import Image
 
 from artists.models import Artist
 from core import images
+from core.renditions import DERIVED_FROM
 from discography.models import Release
 from tests.artists.factories import ArtistFactory
 from tests.artists.images import image_upload
@@ -30,7 +31,14 @@ def test_a_photo_gets_webp_and_jpeg_renditions_right_after_save():
     )
     stored = Artist.objects.get(pk=artist.pk)
     assert stored.photo_renditions == artist.photo_renditions
-    assert {e["width"] for e in stored.photo_renditions} == {320, 480, 800, 900}
+    own = [e for e in stored.photo_renditions if DERIVED_FROM not in e]
+    assert {e["width"] for e in own} == {320, 480, 800, 900}
+    # Beside them, the library's focal-point crops for cards (photos.crops).
+    assert all(
+        e[DERIVED_FROM] == stored.photo.name
+        for e in stored.photo_renditions
+        if DERIVED_FROM in e
+    )
     assert ".webp 320w" in stored.photo.srcset_webp
     assert ".jpg 900w" in stored.photo.srcset_fallback
     assert stored.photo.src.endswith("/w800.jpg")
@@ -46,7 +54,8 @@ def test_a_release_cover_gets_renditions_and_loses_them_with_the_cover():
     release = Release.objects.create(
         title="The Winning", cover=image_upload(size=(600, 600)), cover_alt="Cover"
     )
-    assert {e["width"] for e in release.cover_renditions} == {320, 480, 600}
+    own = [e for e in release.cover_renditions if DERIVED_FROM not in e]
+    assert {e["width"] for e in own} == {320, 480, 600}
     assert ".webp 600w" in release.cover.srcset_webp
     release.cover = None
     release.save()
