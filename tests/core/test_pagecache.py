@@ -415,10 +415,14 @@ def test_front_door_sees_an_edit_at_once(client, rf):
 
 
 def test_production_entry_point_puts_the_front_door_before_django():
+    from articles.beacon import ReadBeaconWSGI
     from newsroom import wsgi
 
-    assert isinstance(wsgi.application, pagecache.CachedPagesWSGI)
-    assert wsgi.application.application is wsgi.django_application
+    # The read beacon's door first (it answers POSTs only), then the page cache's.
+    assert isinstance(wsgi.application, ReadBeaconWSGI)
+    pages = wsgi.application.application
+    assert isinstance(pages, pagecache.CachedPagesWSGI)
+    assert pages.application is wsgi.django_application
     assert settings_middleware()[0] == "core.pagecache.AnonymousPageCacheMiddleware"
 
 
