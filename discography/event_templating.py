@@ -15,7 +15,7 @@ from discography.calendar_views import (
     iso_utc,
     utc_time,
 )
-from discography.events import Event, EventChange, listed, moved_from
+from discography.events import Event, EventChange, moved_from
 from discography.jsonld import events_jsonld
 from discography.models import Release
 
@@ -23,10 +23,14 @@ COMING_UP_LIMIT = 5
 
 
 def coming_up(request: HttpRequest, artist: Artist) -> dict[str, Any]:
-    """The artist page's next events with their schema.org data: three queries
-    (events with their release joined, their artists, stories), whatever the count."""
-    events = listed(
-        Event.objects.upcoming().for_artist(artist).for_rows()[:COMING_UP_LIMIT]
+    """The artist page's next events with their schema.org data: two queries
+    (events with their release joined and their artists carried, stories),
+    whatever the count."""
+    events = list(
+        Event.objects.upcoming()
+        .for_artist(artist)
+        .for_rows()
+        .with_performers()[:COMING_UP_LIMIT]
     )
     return {
         "artist": artist,
