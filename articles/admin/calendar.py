@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_POST, require_safe
-from icalendar import Calendar, Event
 
 from articles import services
 from articles.admin.changelist import mine
@@ -206,6 +205,9 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
         .filter(Q(planned_for__isnull=False) | Q(published_at__gt=timezone.now()))
         .order_by("-pk")[:MAX_STORIES]
     )
+    # Loaded with the first staff feed, not by every worker (discography.ics_feed).
+    from icalendar import Calendar, Event
+
     feed = Calendar()
     feed.add("prodid", "-//Newsroom//Planning calendar//EN")
     feed.add("version", "2.0")

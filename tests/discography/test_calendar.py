@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discography import calendar_views, event_services
-from discography.ics import build_calendar
+from discography.ics_feed import build_calendar
 from discography.models import Event
 from tests.articles.factories import editor
 from tests.artists.factories import ArtistFactory

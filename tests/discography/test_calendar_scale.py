@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from discography import calendar_views, ics
+from discography import calendar_views, ics, ics_feed
 from discography.events import listed
 from discography.models import Event
 from tests.articles.factories import ArticleFactory
@@ -194,8 +194,10 @@ def test_the_fast_writer_gives_icalendars_own_bytes(cast):
     )
     request = RequestFactory().get("/calendar.ics")
     rows = listed(Event.objects.all().for_rows())
-    component = ics.calendar_component(rows, request=request, name="테스트 calendar")
-    body = ics.build_calendar(rows, request=request, name="테스트 calendar")
+    component = ics_feed.calendar_component(
+        rows, request=request, name="테스트 calendar"
+    )
+    body = ics_feed.build_calendar(rows, request=request, name="테스트 calendar")
     assert body == component.to_ical()
     # Long lines are folded at 75 octets without splitting a character.
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
@@ -264,8 +266,8 @@ def test_the_fast_writer_folds_ascii_lines_as_icalendar_does():
     EventFactory(title="아이유 " * 30 + "\\" * 10)
     request = RequestFactory().get("/calendar.ics")
     rows = listed(Event.objects.all().for_rows(release=False))
-    component = ics.calendar_component(rows, request=request, name="folds")
-    body = ics.build_calendar(rows, request=request, name="folds")
+    component = ics_feed.calendar_component(rows, request=request, name="folds")
+    body = ics_feed.build_calendar(rows, request=request, name="folds")
     assert body == component.to_ical()
     parsed = icalendar.Calendar.from_ical(body).walk("VEVENT")
     # Unfolded and unescaped, the titles are those saved (the save joins lines).
