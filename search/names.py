@@ -46,7 +46,7 @@ def edits_allowed(key: str) -> int:
     return 0 if length <= 3 else 1 if length <= 5 else 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thing:
     """An artist, release or track a reader may mean."""
 
@@ -65,7 +65,7 @@ class Thing:
         return _url(self.kind, self.slug, self.extra)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     """One way of writing a thing's name, and its keys."""
 
@@ -77,7 +77,7 @@ class Form:
     roman: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     thing: Thing
     name: str  # the form that matched
