@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 STORY_BUDGET = 8  # measured: 3 (story with every list as JSON, related, reactions)
 HOME_BUDGET = 8  # measured: 5 (lead, count, page, sections, releases)
-ARTIST_BUDGET = 8  # measured: 8 (aliases, agencies and event artists ride in their rows)
+ARTIST_BUDGET = 8  # measured: 8 (aliases, agencies, event artists carried)
 RELEASE_BUDGET = 8  # measured: 7 with the drop's history and the stories about it
 LIST_BUDGET = 4  # measured: 3 (tag, count, page with bylines)
 
