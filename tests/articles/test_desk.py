@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ReactionReport
@@ -60,7 +61,9 @@ def test_editor_sees_review_oldest_first_with_the_writers_note(client):
         updated_at=second.updated_at.replace(year=2025)
     )
     ArticleFactory(headline="Due soon", scheduled=True)
-    ArticleFactory(headline="Out today", published=True)
+    # Published this moment: "an hour ago" was yesterday in Seoul between 00:00
+    # and 01:00, when the site's day has just begun.
+    ArticleFactory(headline="Out today", published=True, published_at=timezone.now())
     FanReactionFactory.create_batch(2)
     html = desk_html(client, erin)
     assert "Editors’ desk" in html
