@@ -347,8 +347,8 @@ def _story_changed(sender, instance: Article, **kwargs) -> None:
         stored = _stored_trending()
         if instance.pk in stored["ids"]:
             before = [_card_face(story) for story in stored["cards"]]
-            _store_trending(stored["ids"])
-            after = [_card_face(story) for story in _stored_trending()["cards"]]
+            _store_trending(stored["ids"])  # also this process's copy (_read_here)
+            after = [_card_face(story) for story in _read_here[1]["cards"]]
             if after != before:
                 pagecache.content_changed(keys=[TRENDING_LIST])
     except Exception:  # the list catches up at the next refresh

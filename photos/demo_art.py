@@ -158,6 +158,17 @@ def portrait(key: str, *, people: int = 1) -> tuple[Image.Image, float, float]:
     return canvas, middle[0] / width, face_y / height
 
 
+def _lit_disc(canvas, centre, *, glow, rings, radius, colours, fill) -> None:
+    """A disc at ``centre`` in a glow and rings of light: a poster's sun, a sleeve's
+    record."""
+    _glow(canvas, centre, glow, colours["glow"])
+    _rings(canvas, centre, rings, colours["light"])
+    x, y = centre
+    ImageDraw.Draw(canvas).ellipse(
+        [x - radius, y - radius, x + radius, y + radius], fill=fill
+    )
+
+
 def poster(key: str) -> tuple[Image.Image, float, float]:
     """A story's poster: a low sun in rings over bands of colour; focal on the sun."""
     rng = _rng(key)
@@ -165,17 +176,13 @@ def poster(key: str) -> tuple[Image.Image, float, float]:
     width, height = STORY_SIZE
     canvas = _gradient((width, height), colours["deep"], colours["ground"])
     sun = (width * rng.uniform(0.25, 0.75), height * rng.uniform(0.35, 0.55))
-    _glow(canvas, sun, height * 0.55, colours["glow"])
-    _rings(
+    _lit_disc(
         canvas,
         sun,
-        (height * 0.22, height * 0.34, height * 0.48, height * 0.64),
-        colours["light"],
-    )
-    draw = ImageDraw.Draw(canvas)
-    radius = height * 0.16
-    draw.ellipse(
-        [sun[0] - radius, sun[1] - radius, sun[0] + radius, sun[1] + radius],
+        glow=height * 0.55,
+        rings=(height * 0.22, height * 0.34, height * 0.48, height * 0.64),
+        radius=height * 0.16,
+        colours=colours,
         fill=colours["light"],
     )
     layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
@@ -198,18 +205,16 @@ def sleeve(key: str, title: str) -> tuple[Image.Image, float, float]:
     width, height = COVER_SIZE
     canvas = _gradient((width, height), colours["ground"], colours["deep"])
     centre = (width * 0.5, height * 0.44)
-    _glow(canvas, centre, width * 0.45, colours["glow"])
-    _rings(
+    _lit_disc(
         canvas,
         centre,
-        (width * 0.16, width * 0.26, width * 0.36, width * 0.46),
-        colours["light"],
-    )
-    draw = ImageDraw.Draw(canvas)
-    draw.ellipse(
-        [centre[0] - 34, centre[1] - 34, centre[0] + 34, centre[1] + 34],
+        glow=width * 0.45,
+        rings=(width * 0.16, width * 0.26, width * 0.36, width * 0.46),
+        radius=34,
+        colours=colours,
         fill=colours["shadow"],
     )
+    draw = ImageDraw.Draw(canvas)
     font = _font(round(width * 0.085))
     if font is not None and title:
         text = title.upper()[:22]

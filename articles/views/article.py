@@ -24,6 +24,7 @@ from articles.models import (
     Author,
     Section,
 )
+from articles.reads import LARGEST_STORY_ID
 from core.pagination import CappedPaginator
 from core.querystring import page_number
 
@@ -34,8 +35,6 @@ PREVIEW_MAX_AGE = getattr(settings, "ARTICLE_PREVIEW_MAX_AGE", 60 * 60 * 72)
 # Clocks of two web processes may differ a little; a link dated further ahead was
 # not made by this site's clock.
 PREVIEW_CLOCK_SKEW = 60
-# The largest id a story row can have (a signed 64-bit column).
-_LARGEST_PK = 2**63 - 1
 
 
 class PreviewSigner(signing.TimestampSigner):
@@ -77,7 +76,11 @@ def _shared_story(token: str) -> Article:
     if not isinstance(data, dict):
         raise Http404("This preview link is not valid.")
     pk, secret = data.get("article"), data.get("secret")
-    if type(pk) is not int or not 0 < pk <= _LARGEST_PK or not isinstance(secret, str):
+    if (
+        type(pk) is not int
+        or not 0 < pk <= LARGEST_STORY_ID
+        or not isinstance(secret, str)
+    ):
         raise Http404("This preview link is not valid.")
     try:
         secret = uuid.UUID(hex=secret)
